@@ -1,0 +1,40 @@
+"""Analyzer adapters and their registry (shipped as ``reviewbot.analyzers``).
+
+The registry is a literal mapping: greppable, nothing scanned at import. Adapters are imported lazily so that
+``reviewbot --help`` stays fast. Third-party analyzers register through the ``reviewbot.analyzers`` entry point group.
+"""
+
+from __future__ import annotations
+
+import importlib
+from importlib import metadata
+
+from reviewbot.analyzers.base import Analyzer
+from reviewbot.errors import ConfigError
+
+# name -> "module:attribute" of the adapter class
+BUILTIN: dict[str, str] = {}
+
+DEFAULT_ENABLED: tuple[str, ...] = tuple(BUILTIN)
+
+
+def available() -> dict[str, str]:
+    """Every known analyzer: the built-in ones plus entry points (built-ins win on a name clash)."""
+    found = dict(BUILTIN)
+    for ep in metadata.entry_points(group="reviewbot.analyzers"):
+        found.setdefault(ep.name, ep.value)
+    return found
+
+
+def load(name: str) -> Analyzer:
+    """Instantiate the adapter called ``name``; a failure to import it is a ConfigError naming it."""
+    target = available().get(name)
+    if target is None:
+        known = ", ".join(sorted(available())) or "none"
+        raise ConfigError(f"unknown analyzer {name!r} (known: {known})")
+    module_name, _, attr = target.partition(":")
+    try:
+        cls = getattr(importlib.import_module(module_name), attr)
+    except (ImportError, AttributeError) as exc:
+        raise ConfigError(f"analyzer {name!r} could not be loaded from {target}: {exc}") from exc
+    return cls()  # type: ignore[no-any-return]

@@ -1,0 +1,253 @@
+"""Configuration: ``[tool.reviewbot]`` in pyproject.toml or a ``.reviewbot.toml``, validated once into frozen values.
+
+Precedence: command-line flags > ``REVIEWBOT_*`` environment variables > config file > defaults. The closest
+config file (walking up from the start directory, stopping at the repository root) wins; a pyproject.toml without a
+``[tool.reviewbot]`` table is skipped. Unknown keys and bad values are errors naming the file and the key path.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from reviewbot import analyzers as registry
+from reviewbot.analyzers.base import Options
+from reviewbot.errors import ConfigError
+from reviewbot.llm.settings import LLMSettings
+from reviewbot.models import Severity
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+FilterMode = Literal["added", "diff_context", "file", "nofilter"]
+FailLevel = Literal["none", "info", "warning", "error"]
+
+
+class FileSettings(BaseModel):
+    """The keys of ``[tool.reviewbot]`` (kebab-case in TOML). Analyzer option tables are validated separately."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    analyzers: tuple[str, ...] | None = None  # None: the built-in default set
+    filter: FilterMode = "added"
+    fail_on: FailLevel = Field("error", alias="fail-on")
+    include: tuple[str, ...] = ("*.py", "*.pyi")
+    exclude: tuple[str, ...] = ()
+    max_comments: int = Field(10, alias="max-comments", ge=0)
+    max_comments_per_file: int = Field(3, alias="max-comments-per-file", ge=0)
+    min_score: float = Field(0.5, alias="min-score", ge=0.0, le=1.0)
+    cache_dir: str | None = Field(None, alias="cache-dir")
+    cache: bool = True
+    jobs: int | None = Field(None, ge=1)
+    llm: LLMSettings = LLMSettings()
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a review needs to know, resolved from all sources."""
+
+    file: FileSettings = FileSettings()
+    analyzer_options: Mapping[str, Options] = field(default_factory=dict)
+    config_path: Path | None = None  # where the file settings came from (None: defaults only)
+
+    @property
+    def enabled_analyzers(self) -> tuple[str, ...]:
+        return self.file.analyzers if self.file.analyzers is not None else registry.DEFAULT_ENABLED
+
+    @property
+    def fail_level(self) -> Severity | None:
+        return None if self.file.fail_on == "none" else Severity(self.file.fail_on)
+
+    def options_for(self, name: str) -> Options:
+        if name in self.analyzer_options:
+            return self.analyzer_options[name]
+        return registry.load(name).Options()
+
+
+def _key_path(prefix: str, loc: tuple[Any, ...]) -> str:
+    return ".".join([prefix, *(str(p) for p in loc)]) if prefix else ".".join(str(p) for p in loc)
+
+
+def _validation_message(origin: str, prefix: str, exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    where = _key_path(prefix, err["loc"])
+    if err["type"] == "extra_forbidden":
+        return f"{origin}: unknown key {where!r}"
+    value = err.get("input")
+    shown = f" (got {value!r})" if isinstance(value, (str, int, float, bool)) else ""
+    more = f" (and {len(exc.errors()) - 1} more problems)" if len(exc.errors()) > 1 else ""
+    return f"{origin}: {where}: {err['msg']}{shown}{more}"
+
+
+def _kebab(data: Mapping[str, Any]) -> dict[str, Any]:
+    return {k.replace("_", "-") if isinstance(k, str) else k: v for k, v in data.items()}
+
+
+def validate(table: Mapping[str, Any], origin: str, prefix: str) -> Settings:
+    """Validate one ``[tool.reviewbot]`` table (already merged with env/CLI overrides)."""
+    if not isinstance(table, Mapping):
+        raise ConfigError(f"{origin}: {prefix or 'config'} must be a table")
+    known_analyzers = registry.available()
+    plain: dict[str, Any] = {}
+    option_tables: dict[str, Any] = {}
+    for key, value in table.items():
+        name = str(key)
+        if name in known_analyzers and isinstance(value, Mapping):
+            option_tables[name] = value
+        else:
+            plain[name] = value
+    try:
+        file_settings = FileSettings.model_validate(plain)
+    except ValidationError as exc:
+        raise ConfigError(_validation_message(origin, prefix, exc)) from None
+    for name in file_settings.analyzers or ():
+        if name not in known_analyzers:
+            known = ", ".join(sorted(known_analyzers)) or "none"
+            raise ConfigError(f"{origin}: {_key_path(prefix, ('analyzers',))}: unknown analyzer {name!r} ({known})")
+    options: dict[str, Options] = {}
+    for name, values in option_tables.items():
+        cls = registry.load(name).Options
+        try:
+            options[name] = cls.model_validate(dict(values))
+        except ValidationError as exc:
+            raise ConfigError(_validation_message(origin, _key_path(prefix, (name,)), exc)) from None
+    return Settings(file_settings, options, None)
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config ({exc.strerror or exc})") from exc
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: config is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+
+
+def table_of(path: Path, data: Mapping[str, Any]) -> tuple[Mapping[str, Any] | None, str]:
+    """The reviewbot table of a parsed config file and its key-path prefix (None: pyproject without one)."""
+    if path.name == "pyproject.toml":
+        tool = data.get("tool")
+        if not isinstance(tool, Mapping) or "reviewbot" not in tool:
+            return None, "tool.reviewbot"
+        return tool["reviewbot"], "tool.reviewbot"
+    return data, ""
+
+
+def find_config(start: Path, stop: Path | None = None) -> Path | None:
+    """The closest ``.reviewbot.toml`` or pyproject.toml with ``[tool.reviewbot]``, from ``start`` up to ``stop``."""
+    current = start.resolve()
+    stop = stop.resolve() if stop else None
+    while True:
+        for name in (".reviewbot.toml", "pyproject.toml"):
+            candidate = current / name
+            if candidate.is_file():
+                if name == "pyproject.toml":
+                    table, _ = table_of(candidate, read_toml(candidate))
+                    if table is None:
+                        continue
+                return candidate
+        if current == stop or current.parent == current:
+            return None
+        current = current.parent
+
+
+_ENV_PREFIX = "REVIEWBOT_"
+_ENV_KEYS = {
+    "ANALYZERS": "analyzers",
+    "FILTER": "filter",
+    "FAIL_ON": "fail-on",
+    "INCLUDE": "include",
+    "EXCLUDE": "exclude",
+    "MAX_COMMENTS": "max-comments",
+    "MAX_COMMENTS_PER_FILE": "max-comments-per-file",
+    "MIN_SCORE": "min-score",
+    "CACHE_DIR": "cache-dir",
+    "JOBS": "jobs",
+}
+_LIST_KEYS = {"analyzers", "include", "exclude"}
+
+
+def env_overrides(environ: Mapping[str, str]) -> dict[str, Any]:
+    """``REVIEWBOT_FAIL_ON=warning`` etc. as config keys; list values are comma-separated."""
+    out: dict[str, Any] = {}
+    for env_name, key in _ENV_KEYS.items():
+        raw = environ.get(_ENV_PREFIX + env_name)
+        if raw is None:
+            continue
+        out[key] = [p.strip() for p in raw.split(",") if p.strip()] if key in _LIST_KEYS else raw
+    llm: dict[str, Any] = {}
+    for env_name, value in environ.items():
+        if env_name.startswith(_ENV_PREFIX + "LLM_"):
+            llm[env_name[len(_ENV_PREFIX + "LLM_") :].lower().replace("_", "-")] = value
+    if llm:
+        out["llm"] = llm
+    return out
+
+
+def load(
+    *,
+    start: Path,
+    config_path: Path | None = None,
+    stop: Path | None = None,
+    cli: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """Resolve the settings for a review started in ``start`` (CLI > env > file > defaults)."""
+    environ = os.environ if environ is None else environ
+    path = config_path or find_config(start, stop)
+    table: dict[str, Any] = {}
+    prefix = ""
+    origin = "defaults"
+    if path is not None:
+        if not path.is_file():
+            raise ConfigError(f"{path}: config file not found")
+        data = read_toml(path)
+        found, prefix = table_of(path, data)
+        if found is None and config_path is not None:
+            raise ConfigError(f"{path}: no [tool.reviewbot] table")
+        table = dict(found or {})
+        origin = str(path)
+    env = env_overrides(environ)
+    merged = _merge(_merge(table, env), {k: v for k, v in (cli or {}).items() if v is not None})
+    # Values from env/CLI are reported against their own origin when they are the bad ones.
+    try:
+        settings = validate(merged, origin, prefix)
+    except ConfigError as exc:
+        if env or cli:
+            _blame_overrides(env, cli or {}, exc)
+        raise
+    return Settings(settings.file, settings.analyzer_options, path)
+
+
+def _merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in _kebab(over).items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _blame_overrides(env: Mapping[str, Any], cli: Mapping[str, Any], exc: ConfigError) -> None:
+    """Re-raise a validation error against the env/CLI value that caused it, when it was one of those."""
+    try:
+        validate(_kebab({k: v for k, v in cli.items() if v is not None}), "command line", "")
+    except ConfigError as cli_exc:
+        raise cli_exc from None
+    try:
+        validate(env, "environment", "REVIEWBOT")
+    except ConfigError as env_exc:
+        raise env_exc from None

@@ -1,0 +1,1 @@
+"""The discriminator: verify and rank candidates before anything is posted (see reviewbot/discriminator/)."""

@@ -1,0 +1,119 @@
+"""Every git call goes through here: fixed flags, a clean environment, errors that name command, code and stderr."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from reviewbot.errors import GitError
+
+# Flags that make git's output stable and parseable whatever the user's config says.
+_BASE = ("git", "-c", "core.quotepath=off", "-c", "diff.noprefix=false", "-c", "color.ui=never")
+
+_C_ESCAPES = {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13, '"': 34, "\\": 92}
+
+
+def clean_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment without inherited GIT_* variables (a hook's GIT_DIR/GIT_INDEX_FILE would redirect us)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env["GIT_TERMINAL_PROMPT"] = "0"
+    env["LC_ALL"] = "C"
+    if extra:
+        env.update(extra)
+    return env
+
+
+def run(
+    args: Sequence[str],
+    cwd: Path,
+    *,
+    check: bool = True,
+    input_bytes: bytes | None = None,
+    env: Mapping[str, str] | None = None,
+    timeout: float = 120,
+) -> subprocess.CompletedProcess[bytes]:
+    """Run ``git <args>`` in ``cwd`` and return the completed process (stdout/stderr as bytes)."""
+    cmd = [*_BASE, *args]
+    try:
+        proc = subprocess.run(
+            cmd,
+            cwd=cwd,
+            input=input_bytes,
+            capture_output=True,
+            env=clean_env(env),
+            timeout=timeout,
+            check=False,
+        )
+    except FileNotFoundError as exc:
+        raise GitError("git is not installed or not on PATH") from exc
+    except subprocess.TimeoutExpired as exc:
+        raise GitError(f"`git {' '.join(args)}` timed out after {timeout:.0f} s") from exc
+    if check and proc.returncode != 0:
+        stderr = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        detail = stderr[-1] if stderr else "(no output)"
+        raise GitError(f"`git {' '.join(args)}` failed with exit code {proc.returncode}: {detail}")
+    return proc
+
+
+def output(args: Sequence[str], cwd: Path, **kwargs: object) -> str:
+    """stdout of ``git <args>`` as text (surrogateescape keeps undecodable path bytes round-trippable)."""
+    return run(args, cwd, **kwargs).stdout.decode("utf-8", "surrogateescape")  # type: ignore[arg-type]
+
+
+def toplevel(cwd: Path) -> Path:
+    proc = run(["rev-parse", "--show-toplevel"], cwd, check=False)
+    if proc.returncode != 0:
+        raise GitError(f"{cwd}: not inside a git repository (run reviewbot in a repo, or use --patch FILE)")
+    return Path(proc.stdout.decode("utf-8", "surrogateescape").strip())
+
+
+def resolve(rev: str, cwd: Path) -> str:
+    """The commit id of ``rev``; a clear error when it does not exist."""
+    if rev.startswith("-"):
+        raise GitError(f"invalid revision {rev!r}")
+    proc = run(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], cwd, check=False)
+    if proc.returncode != 0:
+        raise GitError(f"unknown revision {rev!r} in {cwd}")
+    return proc.stdout.decode().strip()
+
+
+def merge_base(a: str, b: str, cwd: Path) -> str:
+    proc = run(["merge-base", a, b], cwd, check=False)
+    if proc.returncode != 0:
+        raise GitError(f"no merge base between {a!r} and {b!r} (is the history fetched? use fetch-depth: 0)")
+    return proc.stdout.decode().strip()
+
+
+def has_head(cwd: Path) -> bool:
+    return run(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], cwd, check=False).returncode == 0
+
+
+EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+
+
+def unquote_path(path: str) -> str:
+    """Undo git's C-style quoting of a path (``"a\\tb"``, octal escapes of UTF-8 bytes); plain paths pass through."""
+    if len(path) < 2 or not (path.startswith('"') and path.endswith('"')):
+        return path
+    body = path[1:-1]
+    out = bytearray()
+    i = 0
+    while i < len(body):
+        ch = body[i]
+        if ch != "\\" or i + 1 >= len(body):
+            out += ch.encode("utf-8", "surrogateescape")
+            i += 1
+            continue
+        nxt = body[i + 1]
+        if nxt in _C_ESCAPES:
+            out.append(_C_ESCAPES[nxt])
+            i += 2
+        elif nxt in "01234567" and i + 3 < len(body) + 1:
+            out.append(int(body[i + 1 : i + 4], 8) & 0xFF)
+            i += 4
+        else:
+            out += nxt.encode("utf-8", "surrogateescape")
+            i += 2
+    return out.decode("utf-8", "surrogateescape")

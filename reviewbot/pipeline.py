@@ -1,0 +1,203 @@
+"""The review pipeline: Source -> Patch -> analyzers -> Evidence -> reviewer -> Candidates -> discriminator -> Review.
+
+Each stage is passed in, so each can be tested alone and swapped (static reviewer or LLM reviewer, ...).
+This module only selects the files, makes the scratch copy the analyzers read, places findings relative to the
+diff, and assembles the Review. It never writes into the user's tree.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Protocol
+
+from reviewbot.analyzers.base import SourceFile
+from reviewbot.config import Settings
+from reviewbot.diff import ChangedFile, FileStatus, Patch
+from reviewbot.filtering import place, visible
+from reviewbot.models import Candidate, Comment, Evidence, Finding, Review, SkippedFile, Stats, Summary
+from reviewbot.sources import Source, check_post_image
+from reviewbot.textio import UnsafePath, decode_source
+
+
+@dataclass(frozen=True)
+class ReviewInput:
+    """What the reviewer and the discriminator see."""
+
+    patch: Patch
+    files: tuple[SourceFile, ...]
+    evidence: Evidence
+    settings: Settings
+    workdir: Path
+    repo_root: Path | None
+    rev: str | None
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """The discriminator's output."""
+
+    comments: tuple[Comment, ...]
+    rejected: tuple[Comment, ...] = ()
+    cut: tuple[tuple[str, int], ...] = ()  # reason -> count
+    notes: tuple[str, ...] = ()
+    moved_to_summary: tuple[Comment, ...] = ()
+
+
+Analyze = Callable[[Sequence[SourceFile], Path, Source], Evidence]
+
+
+class Reviewer(Protocol):
+    def __call__(self, inp: ReviewInput) -> tuple[Sequence[Candidate], Stats]: ...
+
+
+class Discriminator(Protocol):
+    def __call__(self, candidates: Sequence[Candidate], inp: ReviewInput) -> Ranked: ...
+
+
+Progress = Callable[[str], None]
+
+
+def _included(path: str, settings: Settings) -> bool:
+    name = path.rsplit("/", 1)[-1]
+
+    def hit(patterns: tuple[str, ...]) -> bool:
+        return any(fnmatch.fnmatchcase(path, p) or fnmatch.fnmatchcase(name, p) for p in patterns)
+
+    return hit(settings.file.include) and not hit(settings.file.exclude)
+
+
+def skip_reason(f: ChangedFile, settings: Settings) -> str | None:
+    """Why a changed file is not analyzed, or None when it is."""
+    if f.status is FileStatus.DELETED:
+        return "deleted"
+    if f.is_submodule:
+        return "submodule"
+    if f.is_symlink:
+        return "symlink (reviewed as a link, not followed)"
+    if f.binary:
+        return "binary"
+    if not _included(f.path, settings):
+        return "not python" if not f.is_python else "excluded by config"
+    if f.mode_only:
+        return "mode change only"
+    return None
+
+
+def collect_files(
+    patch: Patch, source: Source, settings: Settings
+) -> tuple[tuple[SourceFile, ...], tuple[SkippedFile, ...], tuple[str, ...]]:
+    """Read and decode the Python files of the patch; everything else is listed as skipped with a reason."""
+    files: list[SourceFile] = []
+    skipped: list[SkippedFile] = []
+    notes: list[str] = []
+    for f in patch.files:
+        reason = skip_reason(f, settings)
+        if reason is not None:
+            skipped.append(SkippedFile(f.path, reason))
+            continue
+        try:
+            after = source.after(f)
+            before = source.before(f)
+        except UnsafePath as exc:
+            skipped.append(SkippedFile(f.path, str(exc)))
+            continue
+        if after is None:
+            skipped.append(SkippedFile(f.path, "missing from the working tree"))
+            continue
+        if f.hunks and not check_post_image(after, f):
+            skipped.append(SkippedFile(f.path, "file does not match the diff (apply the patch first)"))
+            continue
+        text = decode_source(after)
+        if text.lossy:
+            notes.append(f"{f.path}: undecodable bytes replaced (declared encoding {text.encoding})")
+        before_text = decode_source(before).text if before is not None else None
+        files.append(
+            SourceFile(
+                path=f.path,
+                text=text.text,
+                before=before_text,
+                old_path=f.old_path,
+                added_lines=f.added_lines,
+                hunks=f.hunk_ranges,
+            )
+        )
+    return tuple(files), tuple(skipped), tuple(notes)
+
+
+def materialize(files: Sequence[SourceFile], workdir: Path) -> None:
+    """Write each post-image to ``workdir / path`` (UTF-8): the only tree the analyzers read."""
+    for sf in files:
+        target = workdir / sf.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(sf.text, encoding="utf-8", newline="")
+
+
+def run_review(
+    source: Source,
+    settings: Settings,
+    *,
+    analyze: Analyze,
+    reviewer: Reviewer,
+    discriminator: Discriminator,
+    progress: Progress | None = None,
+) -> Review:
+    started = time.monotonic()
+    say = progress or (lambda _msg: None)
+    say(f"reading {source.description}")
+    patch = source.patch()
+    files, skipped, notes = collect_files(patch, source, settings)
+    with tempfile.TemporaryDirectory(prefix="reviewbot-") as tmp:
+        workdir = Path(tmp) / "tree"
+        workdir.mkdir()
+        materialize(files, workdir)
+        if files:
+            say(f"analyzing {len(files)} file(s)")
+            evidence = analyze(files, workdir, source)
+        else:
+            evidence = Evidence()
+        placed, outside = _place_findings(evidence.findings, files, settings)
+        evidence = replace(evidence, findings=placed)
+        inp = ReviewInput(patch, files, evidence, settings, workdir, source.root, source.rev)
+        candidates, stats = reviewer(inp)
+        say(f"ranking {len(candidates)} candidate(s)")
+        ranked = discriminator(candidates, inp)
+    cut = dict(ranked.cut)
+    if outside:
+        cut["outside-diff-filter"] = outside
+    summary = Summary(
+        files_reviewed=tuple(sf.path for sf in files),
+        files_skipped=skipped,
+        analyzers=evidence.statuses,
+        metrics=tuple(m for m in evidence.metrics if m.delta),
+        cut=cut,
+        notes=notes + ranked.notes,
+        moved_to_summary=ranked.moved_to_summary,
+    )
+    stats = replace(stats, seconds=round(time.monotonic() - started, 3))
+    return Review(ranked.comments, summary, stats, ranked.rejected)
+
+
+def _place_findings(
+    findings: Sequence[Finding], files: Sequence[SourceFile], settings: Settings
+) -> tuple[tuple[Finding, ...], int]:
+    """Tag each finding with its diff position and keep those the filter mode shows; count the rest."""
+    by_path = {sf.path: sf for sf in files}
+    kept: list[Finding] = []
+    dropped = 0
+    for finding in findings:
+        placed = place(finding, by_path.get(finding.path))
+        if visible(placed, settings.file.filter):
+            kept.append(placed)
+        else:
+            dropped += 1
+    return tuple(kept), dropped
+
+
+def default_jobs() -> int:
+    return max(1, min(8, os.cpu_count() or 1))

@@ -1,0 +1,279 @@
+"""Where a Patch and its file texts come from: the working tree, the index, a commit range, or a patch file.
+
+A Source yields the Patch and, per changed file, the pre-image and post-image bytes. Post-images read from disk
+never follow symlinks and never open special files (see textio.read_regular_file).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Protocol
+
+from reviewbot import git
+from reviewbot.diff import SYMLINK_MODE, ChangedFile, FileStatus, Hunk, Patch, parse_patch
+from reviewbot.errors import DiffError, GitError
+from reviewbot.textio import MAX_FILE_BYTES, UnsafePath, read_regular_file
+
+_DIFF_FLAGS = ("diff", "--no-ext-diff", "--no-color", "--no-textconv", "-M", "--full-index", "--submodule=short")
+
+
+class Source(Protocol):
+    description: str
+    root: Path | None  # repository (or directory) the paths are relative to
+    rev: str | None  # commit holding the post-image; None when it is the working tree or index
+
+    def patch(self) -> Patch: ...
+
+    def before(self, f: ChangedFile) -> bytes | None: ...
+
+    def after(self, f: ChangedFile) -> bytes | None: ...
+
+
+def _pathspecs(paths: tuple[str, ...]) -> list[str]:
+    return ["--", *paths] if paths else []
+
+
+def _show(root: Path, rev: str, path: str) -> bytes | None:
+    """Blob ``rev:path`` (``rev`` "" means the index), or None if it does not exist there."""
+    proc = git.run(["cat-file", "-p", f"{rev}:{path}"], root, check=False)
+    if proc.returncode != 0:
+        return None
+    if len(proc.stdout) > MAX_FILE_BYTES:
+        raise UnsafePath(f"too large ({len(proc.stdout)} bytes)")
+    return proc.stdout
+
+
+def _diff(root: Path, args: list[str]) -> Patch:
+    raw = git.run([*_DIFF_FLAGS, *args], root).stdout
+    return parse_patch(raw.decode("utf-8", "surrogateescape"), origin=f"git {' '.join(args)}")
+
+
+@dataclass
+class WorktreeSource:
+    """The working tree and staged changes against HEAD (plus untracked, not ignored files, as added)."""
+
+    root: Path
+    paths: tuple[str, ...] = ()
+    include_untracked: bool = True
+    rev: str | None = None
+    description: str = "working tree"
+    _base: str = field(default="", init=False)
+
+    def patch(self) -> Patch:
+        self._base = "HEAD" if git.has_head(self.root) else git.EMPTY_TREE
+        tracked = _diff(self.root, [self._base, *_pathspecs(self.paths)])
+        if not self.include_untracked:
+            return tracked
+        out = git.run(["ls-files", "--others", "--exclude-standard", "-z", *_pathspecs(self.paths)], self.root)
+        untracked = [p for p in out.stdout.decode("utf-8", "surrogateescape").split("\0") if p]
+        return Patch(tracked.files + tuple(_added_from_disk(self.root, p) for p in untracked))
+
+    def before(self, f: ChangedFile) -> bytes | None:
+        if f.status is FileStatus.ADDED or f.old_path is None or self._base == git.EMPTY_TREE:
+            return None
+        return _show(self.root, self._base or "HEAD", f.old_path)
+
+    def after(self, f: ChangedFile) -> bytes | None:
+        return None if f.status is FileStatus.DELETED else read_regular_file(self.root, f.path)
+
+
+def _added_from_disk(root: Path, rel: str) -> ChangedFile:
+    """An untracked file as an all-added ChangedFile (its hunk is synthesised from its lines)."""
+    try:
+        data = read_regular_file(root, rel) or b""
+        mode = "100644"
+    except UnsafePath:
+        data, mode = b"", SYMLINK_MODE if (root / rel).is_symlink() else "100644"
+    text = data.decode("utf-8", "surrogateescape")
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    hunk = Hunk(0, 0, 1, len(lines), tuple(("+", ln) for ln in lines))
+    return ChangedFile(rel, None, FileStatus.ADDED, (hunk,) if lines else (), False, None, mode)
+
+
+@dataclass
+class StagedSource:
+    """The index against HEAD: what `git commit` would record."""
+
+    root: Path
+    paths: tuple[str, ...] = ()
+    rev: str | None = None
+    description: str = "staged changes"
+    _base: str = field(default="", init=False)
+
+    def patch(self) -> Patch:
+        self._base = "HEAD" if git.has_head(self.root) else git.EMPTY_TREE
+        return _diff(self.root, ["--cached", self._base, *_pathspecs(self.paths)])
+
+    def before(self, f: ChangedFile) -> bytes | None:
+        if f.status is FileStatus.ADDED or f.old_path is None or self._base == git.EMPTY_TREE:
+            return None
+        return _show(self.root, "HEAD", f.old_path)
+
+    def after(self, f: ChangedFile) -> bytes | None:
+        return None if f.status is FileStatus.DELETED else _show(self.root, "", f.path)
+
+
+@dataclass
+class RangeSource:
+    """Commits ``base..head``; with ``merge_base`` (like ``git diff base...head``) against their merge base."""
+
+    root: Path
+    base: str
+    head: str = "HEAD"
+    merge_base: bool = True
+    paths: tuple[str, ...] = ()
+    description: str = ""
+    rev: str | None = None
+    _base_sha: str = field(default="", init=False)
+
+    def patch(self) -> Patch:
+        base_sha, head_sha = git.resolve(self.base, self.root), git.resolve(self.head, self.root)
+        self._base_sha = git.merge_base(base_sha, head_sha, self.root) if self.merge_base else base_sha
+        self.rev = head_sha
+        sep = "..." if self.merge_base else ".."
+        self.description = f"{self.base}{sep}{self.head}"
+        return _diff(self.root, [self._base_sha, head_sha, *_pathspecs(self.paths)])
+
+    def before(self, f: ChangedFile) -> bytes | None:
+        if f.status is FileStatus.ADDED or f.old_path is None:
+            return None
+        return _show(self.root, self._base_sha, f.old_path)
+
+    def after(self, f: ChangedFile) -> bytes | None:
+        return None if f.status is FileStatus.DELETED else _show(self.root, self.rev or self.head, f.path)
+
+
+@dataclass
+class PatchSource:
+    """A unified diff from a file or stdin; post-images are read from the working tree under ``root`` and
+    pre-images are rebuilt by reversing the hunks (so the patch must already be applied to the tree)."""
+
+    text: str
+    root: Path
+    origin: str = "patch"
+    paths: tuple[str, ...] = ()
+    rev: str | None = None
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        self.description = self.description or self.origin
+
+    def patch(self) -> Patch:
+        parsed = parse_patch(self.text, origin=self.origin)
+        if not self.paths:
+            return parsed
+        return Patch(tuple(f for f in parsed.files if _matches(f.path, self.paths)))
+
+    def before(self, f: ChangedFile) -> bytes | None:
+        if f.status is FileStatus.ADDED:
+            return None
+        after = self.after(f)
+        if after is None:
+            return None
+        return reverse_apply(after, f.hunks)
+
+    def after(self, f: ChangedFile) -> bytes | None:
+        return None if f.status is FileStatus.DELETED else read_regular_file(self.root, f.path)
+
+
+def _matches(path: str, limits: tuple[str, ...]) -> bool:
+    p = PurePosixPath(path)
+    for lim in limits:
+        lim = lim.rstrip("/")
+        if lim in ("", ".") or path == lim or p.is_relative_to(lim) or fnmatch.fnmatch(path, lim):
+            return True
+    return False
+
+
+def reverse_apply(after: bytes, hunks: tuple[Hunk, ...]) -> bytes | None:
+    """Rebuild the pre-image from the post-image and the hunks; None when the post-image does not match them."""
+    lines = after.decode("utf-8", "surrogateescape").split("\n")
+    trailing = lines[-1] == ""
+    if trailing:
+        lines.pop()
+    out: list[str] = []
+    pos = 0  # index into lines (0-based)
+    for h in hunks:
+        start = h.target_start - 1 if h.target_length else h.target_start
+        if start < pos or start > len(lines):
+            return None
+        out.extend(lines[pos:start])
+        pos = start
+        for kind, text in h.lines:
+            if kind in (" ", "+"):
+                if pos >= len(lines) or lines[pos] != text:
+                    return None
+                pos += 1
+            if kind in (" ", "-"):
+                out.append(text)
+    out.extend(lines[pos:])
+    result = "\n".join(out) + ("\n" if out else "")
+    return result.encode("utf-8", "surrogateescape")
+
+
+def check_post_image(after: bytes, f: ChangedFile) -> bool:
+    """Do the added/context lines of the hunks match the post-image text?"""
+    return reverse_apply(after, f.hunks) is not None
+
+
+def repo_root_or_cwd(cwd: Path) -> Path:
+    try:
+        return git.toplevel(cwd)
+    except GitError:
+        return cwd
+
+
+def read_patch_text(spec: str, stdin: bytes | None = None) -> tuple[str, str]:
+    """(text, origin) of ``--patch FILE|-``; a clear DiffError when it cannot be read."""
+    if spec == "-":
+        data = stdin if stdin is not None else b""
+        return data.decode("utf-8", "surrogateescape"), "<stdin>"
+    path = Path(spec)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise DiffError(f"{spec}: no such file") from exc
+    except IsADirectoryError as exc:
+        raise DiffError(f"{spec}: is a directory, expected a patch file") from exc
+    except OSError as exc:
+        raise DiffError(f"{spec}: cannot read ({exc.strerror})") from exc
+    if b"\0" in data[:8192]:
+        raise DiffError(f"{spec}: binary data, expected a unified diff")
+    return data.decode("utf-8", "surrogateescape"), spec
+
+
+@dataclass
+class AllFilesSource:
+    """Whole files, reviewed as if every line were added (``--all-files``): tracked files in a repository, or every
+    file under ``root`` elsewhere. Symlinks and special files are listed but never read."""
+
+    root: Path
+    paths: tuple[str, ...] = ()
+    rev: str | None = None
+    description: str = "all files"
+    in_repo: bool = True
+
+    def patch(self) -> Patch:
+        if self.in_repo:
+            out = git.run(["ls-files", "-z", "--cached", "--others", "--exclude-standard", *_pathspecs(self.paths)],
+                          self.root)
+            names = sorted({p for p in out.stdout.decode("utf-8", "surrogateescape").split("\0") if p})
+        else:
+            names = sorted(
+                p.relative_to(self.root).as_posix()
+                for p in self.root.rglob("*")
+                if (p.is_file() or p.is_symlink()) and ".git" not in p.relative_to(self.root).parts
+            )
+            if self.paths:
+                names = [n for n in names if _matches(n, self.paths)]
+        return Patch(tuple(_added_from_disk(self.root, n) for n in names))
+
+    def before(self, f: ChangedFile) -> bytes | None:
+        return None
+
+    def after(self, f: ChangedFile) -> bytes | None:
+        return read_regular_file(self.root, f.path)
