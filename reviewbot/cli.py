@@ -24,6 +24,11 @@ class LazyGroup(click.Group):
 
     COMMANDS = {
         "review": "reviewbot.commands.review:review",
+        "action": "reviewbot.commands.action:action",
+        "init": "reviewbot.commands.init:init",
+        "rules": "reviewbot.commands.rules:rules",
+        "explain": "reviewbot.commands.rules:explain",
+        "baseline": "reviewbot.commands.baseline:baseline",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -55,6 +60,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except click.exceptions.Abort:
         click.echo("reviewbot: aborted", err=True)
+        return EXIT_ERROR
+    except click.UsageError as exc:
+        hint = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx is not None else ""
+        click.echo(f"reviewbot: error: {exc.format_message()}{hint}", err=True)
         return EXIT_ERROR
     except click.ClickException as exc:
         exc.show()

@@ -47,6 +47,12 @@ class FileSettings(BaseModel):
     cache_dir: str | None = Field(None, alias="cache-dir")
     cache: bool = True
     jobs: int | None = Field(None, ge=1)
+    # The discriminator (docs/ranking.md): re-analyse every suggested fix before showing it.
+    verify: bool = True
+    # Optional execution check: run this command (argv list, or a string split like a shell would) with each
+    # fix applied in a scratch copy of the tree. It RUNS THE PROJECT'S CODE; off unless the trusted config sets it.
+    test_command: str | tuple[str, ...] | None = Field(None, alias="test-command")
+    test_timeout: float = Field(300.0, alias="test-timeout", gt=0)
     llm: LLMSettings = LLMSettings()
 
 
@@ -242,12 +248,16 @@ def _merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _blame_overrides(env: Mapping[str, Any], cli: Mapping[str, Any], exc: ConfigError) -> None:
-    """Re-raise a validation error against the env/CLI value that caused it, when it was one of those."""
-    try:
-        validate(_kebab({k: v for k, v in cli.items() if v is not None}), "command line", "")
-    except ConfigError as cli_exc:
-        raise cli_exc from None
-    try:
-        validate(env, "environment", "REVIEWBOT")
-    except ConfigError as env_exc:
-        raise env_exc from None
+    """Re-raise a validation error against the flag or environment variable that caused it, if one did."""
+    for key, value in _kebab({k: v for k, v in cli.items() if v is not None}).items():
+        try:
+            validate({key: value}, "", "")
+        except ConfigError as bad:
+            raise ConfigError(f"command line: --{key}{str(bad).split(key, 1)[-1]}") from None
+    env_names = {v: k for k, v in _ENV_KEYS.items()}
+    for key, value in env.items():
+        try:
+            validate({key: value}, "", "")
+        except ConfigError as bad:
+            name = _ENV_PREFIX + env_names.get(key, key.upper().replace("-", "_"))
+            raise ConfigError(f"environment variable {name}{str(bad).split(key, 1)[-1]}") from None

@@ -132,7 +132,7 @@ def _from_header_line(info: list[str]) -> tuple[str | None, str | None]:
 
 
 def _changed_file(pf: unidiff.PatchedFile) -> ChangedFile:
-    info = [str(line) for line in pf.patch_info]
+    info = [str(line) for line in (pf.patch_info or [])]
     src, dst = _strip_prefix(pf.source_file), _strip_prefix(pf.target_file)
     if src is None and dst is None:
         src, dst = _from_header_line(info)
