@@ -1,0 +1,60 @@
+"""``--dump-prompts DIR``: a provider that writes each request's exact messages to DIR and calls no model.
+
+One text file per request (``NNN-<task>-<label>.txt``, the messages verbatim between marker lines) and an
+``index.json`` with the label, the schema, ``n`` and the estimated prompt tokens of each (the benchmark reads it).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from reviewbot.llm.provider import Completion, Message, Schema, estimate_messages
+
+_SLUG = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class DumpProvider:
+    name = "dump"
+
+    def __init__(self, directory: Path, model: str = "") -> None:
+        self.directory = directory
+        self.model = model or "dump"
+        self.entries: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
+        directory.mkdir(parents=True, exist_ok=True)
+
+    def identity(self) -> str:
+        return f"dump|{self.directory}"
+
+    def complete(
+        self, messages: Sequence[Message], *, schema: Schema | None = None, n: int = 1, label: str = ""
+    ) -> Completion:
+        with self._lock:
+            number = len(self.entries) + 1
+            task, _, rest = (label or "request").partition(":")
+            slug = _SLUG.sub("_", rest.replace("/", "_"))[:80].strip("_")
+            name = f"{number:03d}-{task}" + (f"-{slug}" if slug else "") + ".txt"
+            parts = []
+            for m in messages:
+                parts.append(f"===== {m.role} =====\n{m.content}")
+            (self.directory / name).write_text("\n".join(parts) + "\n", encoding="utf-8")
+            self.entries.append(
+                {
+                    "file": name,
+                    "label": label,
+                    "schema": schema.name if schema else None,
+                    "n": n,
+                    "prompt_tokens_estimate": estimate_messages(messages),
+                    "chars": sum(len(m.content) for m in messages),
+                }
+            )
+        return Completion(texts=(), calls=0, model=self.model)
+
+    def write_index(self) -> None:
+        data = {"requests": self.entries}
+        (self.directory / "index.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
