@@ -240,6 +240,7 @@ class Stats:
     llm_cache_hits: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    notes: tuple[str, ...] = ()  # what the reviewer wants in the summary (the pipeline moves them there)
 
 
 @dataclass(frozen=True)

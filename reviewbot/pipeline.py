@@ -16,7 +16,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
+from reviewbot import suppress
 from reviewbot.analyzers.base import SourceFile
+from reviewbot.baseline import Baseline
 from reviewbot.config import Settings
 from reviewbot.diff import ChangedFile, FileStatus, Patch
 from reviewbot.filtering import place, visible
@@ -146,6 +148,7 @@ def run_review(
     reviewer: Reviewer,
     discriminator: Discriminator,
     progress: Progress | None = None,
+    baseline: Baseline | None = None,
 ) -> Review:
     started = time.monotonic()
     say = progress or (lambda _msg: None)
@@ -161,7 +164,11 @@ def run_review(
             evidence = analyze(files, workdir, source)
         else:
             evidence = Evidence()
-        placed, outside = _place_findings(evidence.findings, files, settings)
+        screened = suppress.apply(evidence.findings, files, evidence.statuses, settings.file.filter)
+        findings, known = screened.findings, 0
+        if baseline is not None:
+            findings, known = baseline.filter(findings, files, settings.file.filter)
+        placed, outside = _place_findings(findings, files, settings)
         evidence = replace(evidence, findings=placed)
         inp = ReviewInput(patch, files, evidence, settings, workdir, source.root, source.rev)
         candidates, stats = reviewer(inp)
@@ -170,16 +177,20 @@ def run_review(
     cut = dict(ranked.cut)
     if outside:
         cut["outside-diff-filter"] = outside
+    if screened.shown:
+        cut["suppressed"] = screened.shown
+    if known:
+        cut["in-baseline"] = known
     summary = Summary(
         files_reviewed=tuple(sf.path for sf in files),
         files_skipped=skipped,
         analyzers=evidence.statuses,
         metrics=tuple(m for m in evidence.metrics if m.delta),
         cut=cut,
-        notes=notes + ranked.notes,
+        notes=notes + screened.notes + stats.notes + ranked.notes,
         moved_to_summary=ranked.moved_to_summary,
     )
-    stats = replace(stats, seconds=round(time.monotonic() - started, 3))
+    stats = replace(stats, seconds=round(time.monotonic() - started, 3), notes=())  # notes went to the summary
     return Review(ranked.comments, summary, stats, ranked.rejected)
 
 

@@ -9,10 +9,11 @@ from pathlib import Path
 
 from reviewbot import git
 from reviewbot.analyzers.base import SourceFile
+from reviewbot.baseline import Baseline
 from reviewbot.config import Settings
 from reviewbot.errors import ReviewbotError
 from reviewbot.models import Evidence, Review
-from reviewbot.pipeline import Progress, run_review
+from reviewbot.pipeline import Progress, Reviewer, run_review
 from reviewbot.sources import (
     AllFilesSource,
     PatchSource,
@@ -20,6 +21,7 @@ from reviewbot.sources import (
     Source,
     StagedSource,
     WorktreeSource,
+    hook_index_file,
     read_patch_text,
     repo_root_or_cwd,
 )
@@ -64,7 +66,7 @@ def build_source(
     if base is not None:
         return RangeSource(root, base, head or "HEAD", merge_base, rel)
     if staged:
-        return StagedSource(root, rel)
+        return StagedSource(root, rel, index_file=hook_index_file(cwd))
     return WorktreeSource(root, rel)
 
 
@@ -105,15 +107,64 @@ def make_analyze(settings: Settings):  # type: ignore[no-untyped-def]
     return analyze
 
 
-def execute(source: Source, settings: Settings, *, progress: Progress | None = None) -> Review:
-    from reviewbot.discriminator.core import discriminate
+# Analyzers the discriminator does not re-run on patched fixes: they feed prompts, not findings.
+NOT_REANALYZED = frozenset({"facts"})
+
+
+def make_reanalyze(settings: Settings):  # type: ignore[no-untyped-def]
+    """The discriminator's re-analysis of patched variants (one batch for all of them): the review's adapters and
+    options, without a repository (the variants live only in a scratch dir) and without the cache."""
+    from reviewbot import analyzers as registry
+
+    names = tuple(n for n in settings.enabled_analyzers if n not in NOT_REANALYZED)
+    adapters = [registry.load(n) for n in names]
+
+    def reanalyze(files: Sequence[SourceFile], workdir: Path) -> Evidence:
+        if not adapters:
+            return Evidence()
+        from reviewbot.analysis import run_analyzers
+
+        return run_analyzers(
+            adapters,
+            files,
+            workdir,
+            {n: settings.options_for(n) for n in names},
+            repo_root=None,
+            rev=None,
+            trusted={},
+            cache=None,
+            jobs=settings.file.jobs,
+        )
+
+    return reanalyze
+
+
+def make_reviewer(settings: Settings) -> Reviewer:
+    """The static reviewer, or the LLM reviewer (which keeps the static candidates) when an LLM is configured."""
     from reviewbot.reviewer import static_review
+
+    llm = settings.file.llm
+    if not llm.enabled:
+        return static_review
+    from reviewbot.llm.reviewer import LLMReviewer
+
+    cache_dir = None
+    if settings.file.cache and llm.cache:
+        cache_dir = Path(settings.file.cache_dir) if settings.file.cache_dir else default_cache_dir()
+    return LLMReviewer(llm, cache_dir=cache_dir)
+
+
+def execute(
+    source: Source, settings: Settings, *, progress: Progress | None = None, baseline: Baseline | None = None
+) -> Review:
+    from reviewbot.discriminator.core import Discriminator
 
     return run_review(
         source,
         settings,
         analyze=make_analyze(settings),
-        reviewer=static_review,
-        discriminator=discriminate,
+        reviewer=make_reviewer(settings),
+        discriminator=Discriminator(make_reanalyze(settings)),
         progress=progress,
+        baseline=baseline,
     )

@@ -7,6 +7,8 @@ never follow symlinks and never open special files (see textio.read_regular_file
 from __future__ import annotations
 
 import fnmatch
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Protocol
@@ -35,9 +37,9 @@ def _pathspecs(paths: tuple[str, ...]) -> list[str]:
     return ["--", *paths] if paths else []
 
 
-def _show(root: Path, rev: str, path: str) -> bytes | None:
+def _show(root: Path, rev: str, path: str, env: dict[str, str] | None = None) -> bytes | None:
     """Blob ``rev:path`` (``rev`` "" means the index), or None if it does not exist there."""
-    proc = git.run(["cat-file", "-p", f"{rev}:{path}"], root, check=False)
+    proc = git.run(["cat-file", "-p", f"{rev}:{path}"], root, check=False, env=env)
     if proc.returncode != 0:
         return None
     if len(proc.stdout) > MAX_FILE_BYTES:
@@ -45,8 +47,8 @@ def _show(root: Path, rev: str, path: str) -> bytes | None:
     return proc.stdout
 
 
-def _diff(root: Path, args: list[str]) -> Patch:
-    raw = git.run([*_DIFF_FLAGS, *args], root).stdout
+def _diff(root: Path, args: list[str], env: dict[str, str] | None = None) -> Patch:
+    raw = git.run([*_DIFF_FLAGS, *args], root, env=env).stdout
     return parse_patch(raw.decode("utf-8", "surrogateescape"), origin=f"git {' '.join(args)}")
 
 
@@ -94,6 +96,19 @@ def _added_from_disk(root: Path, rel: str) -> ChangedFile:
     return ChangedFile(rel, None, FileStatus.ADDED, (hunk,) if lines else (), False, None, mode)
 
 
+def hook_index_file(cwd: Path, environ: Mapping[str, str] | None = None) -> str | None:
+    """The index a git hook must read: ``GIT_INDEX_FILE`` as git sets it for hooks, made absolute.
+
+    ``git commit -a`` and ``git commit PATH`` stage into a temporary index (``index.lock``,
+    ``next-index-*.lock``) and run the pre-commit hook on that; the git wrapper strips inherited ``GIT_*``
+    variables, so a staged review passes this one back explicitly.
+    """
+    value = (os.environ if environ is None else environ).get("GIT_INDEX_FILE")
+    if not value:
+        return None
+    return str(Path(value) if Path(value).is_absolute() else (cwd / value).resolve())
+
+
 @dataclass
 class StagedSource:
     """The index against HEAD: what `git commit` would record."""
@@ -102,11 +117,16 @@ class StagedSource:
     paths: tuple[str, ...] = ()
     rev: str | None = None
     description: str = "staged changes"
+    index_file: str | None = None  # a hook's GIT_INDEX_FILE (see hook_index_file); None: the repository's index
     _base: str = field(default="", init=False)
+
+    @property
+    def _env(self) -> dict[str, str] | None:
+        return {"GIT_INDEX_FILE": self.index_file} if self.index_file else None
 
     def patch(self) -> Patch:
         self._base = "HEAD" if git.has_head(self.root) else git.EMPTY_TREE
-        return _diff(self.root, ["--cached", self._base, *_pathspecs(self.paths)])
+        return _diff(self.root, ["--cached", self._base, *_pathspecs(self.paths)], self._env)
 
     def before(self, f: ChangedFile) -> bytes | None:
         if f.status is FileStatus.ADDED or f.old_path is None or self._base == git.EMPTY_TREE:
@@ -114,7 +134,7 @@ class StagedSource:
         return _show(self.root, "HEAD", f.old_path)
 
     def after(self, f: ChangedFile) -> bytes | None:
-        return None if f.status is FileStatus.DELETED else _show(self.root, "", f.path)
+        return None if f.status is FileStatus.DELETED else _show(self.root, "", f.path, self._env)
 
 
 @dataclass

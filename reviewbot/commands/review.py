@@ -11,7 +11,7 @@ import click
 
 from reviewbot.errors import ReviewbotError
 
-FORMATS = ("text", "json", "markdown", "sarif")
+FORMATS = ("text", "short", "json", "markdown", "sarif")
 LEVELS = ("none", "info", "warning", "error")
 FILTERS = ("added", "diff_context", "file", "nofilter")
 
@@ -35,6 +35,11 @@ def _use_color(output: str | None) -> bool:
     show_default=True,
     help="With --base: diff against the merge base of REF and HEAD (like `git diff REF...HEAD`).",
 )
+@click.option(
+    "--pre-push",
+    is_flag=True,
+    help="Review the commits being pushed (PRE_COMMIT_FROM_REF..PRE_COMMIT_TO_REF, set by pre-commit's pre-push stage).",
+)
 @click.option("--patch", "patch_file", metavar="FILE|-", help="Review a unified diff; file texts come from the tree.")
 @click.option("--all-files", is_flag=True, help="Review whole files (all tracked files, or PATHS), unfiltered.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
@@ -47,7 +52,25 @@ def _use_color(output: str | None) -> bool:
 @click.option("--config", "config_file", metavar="FILE", type=click.Path(path_type=Path), default=None)
 @click.option("--cache-dir", metavar="DIR", default=None, help="Analyzer result cache (default: the XDG cache).")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the analyzer cache.")
+@click.option(
+    "--baseline",
+    "baseline_file",
+    metavar="FILE",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Report only findings not in FILE (written by `reviewbot baseline`).",
+)
+@click.option("--apply", "apply_fixes", is_flag=True, help="Apply the verified suggested fixes to the working tree.")
+@click.option("--yes", "-y", is_flag=True, help="With --apply: do not ask.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Parallel analyzer processes.")
+@click.option("--llm-cassette", metavar="FILE", default=None,
+              help="Replay the LLM replies recorded in FILE (offline; no model is called).")
+@click.option("--record-cassette", metavar="FILE", default=None,
+              help="Record every LLM request/response of this run to FILE (secrets redacted).")
+@click.option("--dump-prompts", metavar="DIR", default=None,
+              help="Write the exact LLM prompts to DIR and call no model.")
+@click.option("--no-evidence", is_flag=True,
+              help="Ablation: build the LLM prompts without analyzer evidence (findings, facts, metrics).")
 @click.option("-q", "--quiet", is_flag=True, help="Only the report; no progress.")
 @click.option("-v", "--verbose", count=True, help="Progress and tracebacks on stderr.")
 def review(
@@ -56,6 +79,7 @@ def review(
     base: str | None,
     head: str | None,
     merge_base: bool,
+    pre_push: bool,
     patch_file: str | None,
     all_files: bool,
     fmt: str,
@@ -68,7 +92,14 @@ def review(
     config_file: Path | None,
     cache_dir: str | None,
     no_cache: bool,
+    baseline_file: Path | None,
+    apply_fixes: bool,
+    yes: bool,
     jobs: int | None,
+    llm_cassette: str | None,
+    record_cassette: str | None,
+    dump_prompts: str | None,
+    no_evidence: bool,
     quiet: bool,
     verbose: int,
 ) -> int:
@@ -81,11 +112,17 @@ def review(
     from reviewbot.review_run import build_source, execute
 
     chosen = [name for name, on in (("--staged", staged), ("--base", base), ("--patch", patch_file),
-                                    ("--all-files", all_files)) if on]
+                                    ("--all-files", all_files), ("--pre-push", pre_push)) if on]
     if len(chosen) > 1:
         raise click.UsageError(f"{' and '.join(chosen)} cannot be combined")
     if head and not base:
         raise click.UsageError("--head needs --base")
+    if yes and not apply_fixes:
+        raise click.UsageError("--yes only goes with --apply")
+    if apply_fixes and patch_file == "-" and not yes:
+        raise click.UsageError("--apply with --patch - reads the patch from stdin, so it cannot ask: add --yes")
+    if pre_push:
+        base, head, all_files = _push_range()
     cwd = Path.cwd()
     source = build_source(cwd, paths=paths, staged=staged, base=base, head=head, merge_base=merge_base,
                           patch_file=patch_file, all_files=all_files)
@@ -98,24 +135,72 @@ def review(
         "cache-dir": cache_dir,
         "cache": False if no_cache else None,
         "jobs": jobs,
+        "llm": _llm_flags(cwd, llm_cassette, record_cassette, dump_prompts, no_evidence),
     }
     settings = config.load(start=cwd, config_path=config_file, stop=source.root, cli=cli_values)
-    progress = None
-    if verbose and not quiet:
-        def progress(msg: str) -> None:
-            click.echo(f"reviewbot: {msg}", err=True)
-    result = execute(source, settings, progress=progress)
-    from reviewbot.publishers import renderer
+    known = None
+    if baseline_file is not None:
+        from reviewbot import baseline
 
-    text = renderer(fmt)(result, source=source.description, color=fmt == "text" and _use_color(output))
+        known = baseline.load(baseline_file)
+    from reviewbot import progress
+
+    with progress.for_cli(quiet=quiet, verbose=verbose) as reporter:
+        result = execute(source, settings, progress=reporter, baseline=known)
+    color = fmt in ("text", "short") and _use_color(output)
+    text = _renderer(fmt)(result, source=source.description, color=color)
     if output:
         _write_output(Path(output), text)
     else:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=color or None)  # click would strip the colour when stdout is no TTY
+    if apply_fixes:
+        from reviewbot.apply import interactive
+
+        interactive(result, source, yes=yes)
     level = settings.fail_level
     if level is not None and any(c.severity.at_least(level) for c in result.comments):
         return 1
     return 0
+
+
+def _renderer(fmt: str):  # type: ignore[no-untyped-def]
+    if fmt == "short":
+        from reviewbot.publishers.text import render_short
+
+        return render_short
+    from reviewbot.publishers import renderer
+
+    return renderer(fmt)
+
+
+def _push_range() -> tuple[str | None, str | None, bool]:
+    """(base, head, all_files) of ``--pre-push``: the range pre-commit exports to pre-push hooks.
+
+    pre-commit sets no range when the push carries a whole new history (its root commit): then every file is
+    being pushed, and every file is reviewed.
+    """
+    from_ref, to_ref = os.environ.get("PRE_COMMIT_FROM_REF"), os.environ.get("PRE_COMMIT_TO_REF")
+    if from_ref and to_ref:
+        return from_ref, to_ref, False
+    if os.environ.get("PRE_COMMIT") == "1":
+        return None, None, True
+    raise click.UsageError(
+        "--pre-push needs PRE_COMMIT_FROM_REF and PRE_COMMIT_TO_REF (pre-commit sets them in the pre-push stage); "
+        "elsewhere use --base REF"
+    )
+
+
+def _llm_flags(
+    cwd: Path, cassette: str | None, record: str | None, dump: str | None, no_evidence: bool
+) -> dict[str, Any] | None:
+    """The ``llm`` table of the LLM flags (paths made absolute), or None when none is given."""
+    flags: dict[str, Any] = {}
+    for key, value in (("cassette", cassette), ("record", record), ("dump-prompts", dump)):
+        if value:
+            flags[key] = str((cwd / value).resolve())
+    if no_evidence:
+        flags["evidence"] = False
+    return flags or None
 
 
 def _write_output(path: Path, text: str) -> None:

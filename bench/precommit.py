@@ -1,0 +1,156 @@
+"""What the reviewbot pre-commit hook costs a commit.
+
+Builds a snapshot of this checkout (tracked + untracked, not ignored files) as the hook repository, installs the
+hooks of .pre-commit-hooks.yaml into a scratch user repository with the real `pre-commit`, and times `git commit`:
+
+- ``no-hooks``: a commit touching only README.md, no pre-commit installed (git's own cost);
+- ``skipped``: the same commit with the reviewbot hook installed; ``types: [python]`` makes pre-commit skip it
+  without starting reviewbot, so the difference to ``no-hooks`` is pre-commit's own start-up;
+- ``empty-config``: pre-commit installed with a hook that matches nothing else (its start-up alone), for comparison;
+- ``python-bandit`` / ``python-default``: a commit changing one Python file, reviewed with bandit only / with the
+  default analyzer set (static-only: no LLM is configured).
+
+Usage: python bench/precommit.py [--runs 5] [--home DIR] [--json]
+(``--home`` keeps pre-commit's store between runs, so the hook virtualenv — about 45 s to build — is built once.)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PRE_COMMIT = [sys.executable, "-m", "pre_commit"]
+
+
+def env_for(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "PRE_COMMIT", "VIRTUAL_ENV"))}
+    env.update(
+        PRE_COMMIT_HOME=str(home), PRE_COMMIT_COLOR="never", GIT_CONFIG_NOSYSTEM="1",
+        GIT_AUTHOR_NAME="bench", GIT_AUTHOR_EMAIL="b@example.com",
+        GIT_COMMITTER_NAME="bench", GIT_COMMITTER_EMAIL="b@example.com",
+    )
+    return env
+
+
+def run(args: list[str], cwd: Path, env: dict[str, str], check: bool = True) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True)
+    if check and proc.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}{proc.stderr}")
+    return proc
+
+
+def snapshot(dest: Path, env: dict[str, str]) -> str:
+    listed = run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], ROOT, env).stdout
+    for rel in filter(None, listed.split("\0")):
+        src = ROOT / rel
+        if src.is_file() and not src.is_symlink():
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest / rel)
+    run(["git", "init", "-q", "-b", "main"], dest, env)
+    run(["git", "add", "-A"], dest, env)
+    run(["git", "commit", "-q", "-m", "snapshot"], dest, env)
+    return run(["git", "rev-parse", "HEAD"], dest, env).stdout.strip()
+
+
+def user_repo(path: Path, env: dict[str, str], config: str | None, reviewbot_toml: str) -> Path:
+    path.mkdir(parents=True)
+    run(["git", "init", "-q", "-b", "main"], path, env)
+    (path / "README.md").write_text("bench\n")
+    (path / "app.py").write_text("def f(x):\n    return x\n")
+    (path / ".reviewbot.toml").write_text(reviewbot_toml)
+    if config is not None:
+        (path / ".pre-commit-config.yaml").write_text(config)
+    run(["git", "add", "-A"], path, env)
+    run(["git", "commit", "-q", "--no-verify", "-m", "base"], path, env)
+    if config is not None:
+        run([*PRE_COMMIT, "install"], path, env)
+        run([*PRE_COMMIT, "install-hooks"], path, env)
+    return path
+
+
+def time_commits(repo: Path, env: dict[str, str], runs: int, python: bool) -> list[float]:
+    times = []
+    for i in range(runs):
+        if python:
+            (repo / "app.py").write_text(f"def f(x):\n    return x + {i}\n")
+            run(["git", "add", "app.py"], repo, env)
+        else:
+            (repo / "README.md").write_text(f"bench {i}\n")
+            run(["git", "add", "README.md"], repo, env)
+        start = time.perf_counter()
+        proc = run(["git", "commit", "-q", "-m", f"change {i}"], repo, env, check=False)
+        times.append(time.perf_counter() - start)
+        if proc.returncode != 0:
+            raise SystemExit(f"commit failed in {repo}:\n{proc.stdout}{proc.stderr}")
+        if not python and i == 0 and "hooks" in str(repo):
+            out = proc.stdout + proc.stderr
+            if "Skipped" not in out and "Passed" not in out and out.strip():
+                print(out, file=sys.stderr)
+    return times
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--home", type=Path, default=None, help="pre-commit store to (re)use")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="reviewbot-bench-") as tmp:
+        work = Path(tmp)
+        home = args.home or work / "pre-commit-home"
+        env = env_for(home)
+        hooks = work / "hook-repo"
+        hooks.mkdir()
+        rev = snapshot(hooks, env)
+        hook_config = (f"repos:\n  - repo: {hooks}\n    rev: {rev}\n    hooks:\n      - id: reviewbot\n")
+        empty_config = ("repos:\n  - repo: local\n    hooks:\n      - id: nothing\n        name: nothing\n"
+                        "        entry: 'true'\n        language: system\n        files: ^nothing-matches$\n")
+        bandit = 'analyzers = ["bandit"]\n'
+        started = time.perf_counter()
+        repos = {
+            "no-hooks": (user_repo(work / "no-hooks", env, None, bandit), False),
+            "empty-config": (user_repo(work / "empty", env, empty_config, bandit), False),
+            "skipped": (user_repo(work / "hooks-skipped", env, hook_config, bandit), False),
+        }
+        setup_s = time.perf_counter() - started
+        repos["python-bandit"] = (user_repo(work / "hooks-bandit", env, hook_config, bandit), True)
+        repos["python-default"] = (user_repo(work / "hooks-default", env, hook_config, ""), True)
+        results = {}
+        for name, (repo, python) in repos.items():
+            times = time_commits(repo, env, args.runs, python)
+            results[name] = {"median_s": round(statistics.median(times), 3), "min_s": round(min(times), 3),
+                             "max_s": round(max(times), 3), "runs": len(times)}
+    overhead = round(results["skipped"]["median_s"] - results["no-hooks"]["median_s"], 3)
+    vs_empty = round(results["skipped"]["median_s"] - results["empty-config"]["median_s"], 3)
+    report = {
+        "results": results,
+        "overhead_non_python_commit_s": overhead,
+        "overhead_vs_pre_commit_alone_s": vs_empty,
+        "setup_s_including_hook_venv": round(setup_s, 1),
+        "python": sys.version.split()[0],
+        "cpus": os.cpu_count(),
+        "load_avg": [round(x, 2) for x in os.getloadavg()],
+    }
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return 0
+    print(f"{'scenario':<16} {'median':>8} {'min':>8} {'max':>8}   (seconds per `git commit`, {args.runs} runs)")
+    for name, r in results.items():
+        print(f"{name:<16} {r['median_s']:>8.3f} {r['min_s']:>8.3f} {r['max_s']:>8.3f}")
+    print(f"\nnon-Python commit: +{overhead:.3f} s with the reviewbot hook installed "
+          f"({vs_empty:+.3f} s vs pre-commit with a hook that matches nothing)")
+    print(f"setup (snapshot, 3 repos, hook venv build): {setup_s:.1f} s; load average {report['load_avg']}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,92 @@
+"""``reviewbot baseline``: record the current findings so that ``review --baseline FILE`` reports only new ones.
+
+Whole files by default (``--all-files`` semantics: every tracked Python file, or PATHS), every analyzer finding
+that no suppression comment covers — not only what a review would show after its noise budget.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import click
+
+from reviewbot.errors import ReviewbotError
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option(
+    "--output",
+    "-o",
+    metavar="FILE",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Where to write (default: .reviewbot-baseline.json at the repository root).",
+)
+@click.option("--analyzers", metavar="A,B", default=None, help="Comma-separated analyzers to run.")
+@click.option("--config", "config_file", metavar="FILE", type=click.Path(path_type=Path), default=None)
+@click.option("--no-cache", is_flag=True, help="Do not read or write the analyzer cache.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Parallel analyzer processes.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress, no summary.")
+@click.option("-v", "--verbose", count=True, help="Progress and tracebacks on stderr.")
+def baseline(
+    paths: tuple[str, ...],
+    output: Path | None,
+    analyzers: str | None,
+    config_file: Path | None,
+    no_cache: bool,
+    jobs: int | None,
+    quiet: bool,
+    verbose: int,
+) -> int:
+    """Write the current findings (by fingerprint) to a baseline file.
+
+    \b
+    Then `reviewbot review --baseline .reviewbot-baseline.json` reports only findings that are not in it:
+    a way to adopt reviewbot on an old codebase. Fingerprints ignore line numbers, so the baseline survives
+    unrelated edits; commit the file and regenerate it when you want to accept the current state again.
+    """
+    from reviewbot import baseline as baseline_file
+    from reviewbot import config, progress, suppress
+    from reviewbot.pipeline import collect_files, materialize
+    from reviewbot.review_run import build_source, make_analyze
+
+    cwd = Path.cwd()
+    source = build_source(cwd, paths=paths, all_files=True)
+    cli_values: dict[str, Any] = {
+        "filter": "nofilter",
+        "analyzers": None if analyzers is None else [a.strip() for a in analyzers.split(",") if a.strip()],
+        "cache": False if no_cache else None,
+        "jobs": jobs,
+    }
+    settings = config.load(start=cwd, config_path=config_file, stop=source.root, cli=cli_values)
+    target = output or (source.root or cwd) / baseline_file.DEFAULT_NAME
+    with progress.for_cli(quiet=quiet, verbose=verbose) as say:
+        say("listing files")
+        patch = source.patch()
+        files, _skipped, _notes = collect_files(patch, source, settings)
+        with tempfile.TemporaryDirectory(prefix="reviewbot-") as tmp:
+            workdir = Path(tmp) / "tree"
+            workdir.mkdir()
+            materialize(files, workdir)
+            say(f"analyzing {len(files)} file(s)")
+            evidence = make_analyze(settings)(files, workdir, source) if files else None
+    findings = evidence.findings if evidence else ()
+    statuses = evidence.statuses if evidence else ()
+    failed = [s for s in statuses if s.status.value == "error"]
+    if failed:
+        names = ", ".join(f"{s.name} ({s.message})" for s in failed)
+        raise ReviewbotError(f"analyzer failed: {names}; baseline not written (leave it out with --analyzers)")
+    screened = suppress.apply(findings, files, statuses, "nofilter")
+    entries = baseline_file.entries(screened.findings, files)
+    baseline_file.write(target, entries)
+    if not quiet:
+        total = sum(e.count for e in entries)
+        click.echo(
+            f"reviewbot: wrote {total} finding(s) ({len(entries)} fingerprints) from {len(files)} file(s) to {target}"
+            + (f"; {len(screened.suppressed)} suppressed by comments not included" if screened.suppressed else ""),
+            err=True,
+        )
+    return 0

@@ -1,0 +1,184 @@
+"""Suppression comments, and the suppressions a change adds.
+
+``# reviewbot: ignore`` on a line drops every finding whose lines include it; ``# reviewbot: ignore[B602,
+pylint:unused-import, sqli-string-format]`` drops only those rules (``rule`` or ``tool:rule``; a semgrep rule may be
+named without its path prefix). The tools' own comments (``# nosec``, ``# nosemgrep``, ``# pylint: disable=...``)
+keep working: bandit, semgrep and pylint honour them themselves, so nothing here re-implements their scoping rules.
+
+Two kinds of notes go into the review summary:
+
+- a ``# reviewbot: ignore`` that suppresses nothing any more (only where the filter mode shows the line, and only
+  when the analyzers it could be meant for ran without error — otherwise "unused" could not be told apart from
+  "its analyzer failed");
+- every suppression comment the reviewed change itself adds (a change should not silence the reviewer unnoticed).
+  These are summary notes rather than comments: they stay visible whatever the noise budget cuts, and they never
+  change the exit code (a suppression is not a defect; it is something a reviewer should look at).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from reviewbot.analyzers.base import SourceFile
+from reviewbot.filtering import place, visible
+from reviewbot.models import AnalyzerStatus, Finding, Status
+
+_DIRECTIVE = re.compile(r"\breviewbot\s*:\s*ignore\b(?:\[(?P<rules>[^\]]*)\])?", re.IGNORECASE)
+
+# Comment patterns of the tools' own suppressions, with the tool they silence.
+_NATIVE = (
+    (re.compile(r"#\s*nosec\b", re.IGNORECASE), "bandit"),
+    (re.compile(r"\bnosemgrep\b", re.IGNORECASE), "semgrep"),
+    (re.compile(r"\bpylint\s*:\s*(?:disable(?:-next)?\b|skip-file\b)", re.IGNORECASE), "pylint"),
+)
+
+MAX_NOTES = 10  # per kind; the rest is counted
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """One ``# reviewbot: ignore[...]`` comment. ``rules`` empty means every rule."""
+
+    path: str
+    line: int
+    rules: tuple[str, ...]
+    text: str  # the directive as written, for messages
+
+    def matches(self, finding: Finding) -> bool:
+        if finding.path != self.path or not finding.line <= self.line <= max(finding.line, finding.end_line):
+            return False
+        return not self.rules or any(rule_matches(r, finding) for r in self.rules)
+
+
+def rule_matches(name: str, finding: Finding) -> bool:
+    """``name`` is ``rule`` or ``tool:rule``; case-insensitive; ``rule`` also matches a dotted id's last part."""
+    tool, sep, rule = name.lower().partition(":")
+    if not sep:
+        tool, rule = "", tool
+    elif tool != finding.tool.lower():
+        return False
+    rid = finding.rule_id.lower()
+    return rid == rule or rid.endswith("." + rule)
+
+
+def comments(text: str) -> list[tuple[int, str]]:
+    """(line, comment text) of every ``#`` comment; strings that merely contain ``#`` are not comments.
+
+    Falls back to a line scan when the file does not tokenize (a syntax error must not hide a suppression).
+    """
+    out: list[tuple[int, str]] = []
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+            if tok.type == tokenize.COMMENT:
+                out.append((tok.start[0], tok.string))
+        return out
+    except (tokenize.TokenError, SyntaxError):
+        out = []
+    for n, line in enumerate(text.splitlines(), 1):
+        pos = line.find("#")
+        if pos >= 0:
+            out.append((n, line[pos:]))
+    return out
+
+
+def parse(sf: SourceFile) -> list[Suppression]:
+    found = []
+    for line, comment in comments(sf.text):
+        for m in _DIRECTIVE.finditer(comment):
+            rules = tuple(r.strip() for r in (m.group("rules") or "").split(",") if r.strip())
+            if m.group("rules") is not None and not rules:
+                rules = ("<none>",)  # `ignore[]` names nothing: it suppresses nothing (and is reported as such)
+            found.append(Suppression(sf.path, line, rules, "# " + m.group(0)))
+    return found
+
+
+def added_suppressions(sf: SourceFile) -> list[tuple[int, str, str]]:
+    """(line, comment, tool) for each suppression comment on a line the change added."""
+    out = []
+    for line, comment in comments(sf.text):
+        if line not in sf.added_lines:
+            continue
+        tools = [tool for pattern, tool in _NATIVE if pattern.search(comment)]
+        if _DIRECTIVE.search(comment):
+            tools.append("reviewbot")
+        if tools:
+            out.append((line, comment.strip(), ", ".join(tools)))
+    return out
+
+
+@dataclass(frozen=True)
+class Outcome:
+    findings: tuple[Finding, ...]  # what is left to report
+    suppressed: tuple[Finding, ...]
+    notes: tuple[str, ...]
+    shown: int = 0  # how many of the suppressed findings the filter mode would otherwise have shown
+
+
+def _in_view(line: int, sf: SourceFile, mode: str) -> bool:
+    if mode == "added":
+        return line in sf.added_lines
+    if mode == "diff_context":
+        return line in sf.added_lines or any(start <= line <= end for start, end in sf.hunks)
+    return True
+
+
+def _can_judge(sup: Suppression, statuses: Sequence[AnalyzerStatus]) -> bool:
+    """Whether "suppresses nothing" is meaningful: the analyzers it may target ran without error."""
+    ok = {s.name.lower() for s in statuses if s.status is Status.OK}
+    tools = {r.partition(":")[0].lower() for r in sup.rules if ":" in r}
+    if tools and len(tools) == len(sup.rules):
+        return tools <= ok
+    return bool(statuses) and all(s.status is Status.OK for s in statuses)
+
+
+def _capped(notes: list[str], what: str) -> list[str]:
+    if len(notes) <= MAX_NOTES:
+        return notes
+    return [*notes[:MAX_NOTES], f"... and {len(notes) - MAX_NOTES} more {what}"]
+
+
+def apply(
+    findings: Iterable[Finding],
+    files: Sequence[SourceFile],
+    statuses: Sequence[AnalyzerStatus] = (),
+    mode: str = "added",
+) -> Outcome:
+    """Drop the findings a ``# reviewbot: ignore`` covers; note unused suppressions and those the change adds.
+
+    ``mode`` is the diff filter mode: unused suppressions are only reported on lines it shows, and with
+    ``nofilter`` (a whole-file review) nothing counts as added by a change.
+    """
+    by_path: dict[str, list[Suppression]] = defaultdict(list)
+    for sf in files:
+        by_path[sf.path] = parse(sf)
+    used: set[Suppression] = set()
+    kept: list[Finding] = []
+    suppressed: list[Finding] = []
+    for f in findings:
+        hits = [s for s in by_path.get(f.path, ()) if s.matches(f)]
+        if hits:
+            used.update(hits)
+            suppressed.append(f)
+        else:
+            kept.append(f)
+    unused: list[str] = []
+    added: list[str] = []
+    for sf in files:
+        for sup in by_path[sf.path]:
+            if sup not in used and _in_view(sup.line, sf, mode) and _can_judge(sup, statuses):
+                unused.append(f"{sf.path}:{sup.line}: `{sup.text}` suppresses nothing; remove it")
+        if mode == "nofilter":
+            continue
+        for line, comment, tool in added_suppressions(sf):
+            hidden = sorted({f.origin for f in suppressed if f.path == sf.path and f.line <= line <= max(f.line, f.end_line)})
+            what = f"; it hides {', '.join(hidden)}" if hidden else ""
+            added.append(f"{sf.path}:{line}: the change adds a suppression ({tool}): `{comment}`{what}")
+    notes = _capped(added, "suppressions added") + _capped(unused, "unused suppressions")
+    files_by_path = {sf.path: sf for sf in files}
+    shown = sum(1 for f in suppressed if visible(place(f, files_by_path.get(f.path)), mode))
+    return Outcome(tuple(kept), tuple(suppressed), tuple(notes), shown)
