@@ -1,4 +1,8 @@
-"""The last step of ranking: merge overlapping comments, apply the score threshold and the noise budget."""
+"""The last step of ranking: merge overlapping comments, apply the score threshold and the noise budget.
+
+Every comment that is not reported ends up in ``Ranked.rejected`` with a ``budget`` step saying why, and the reasons
+are counted for the summary (``Ranked.cut``).
+"""
 
 from __future__ import annotations
 
@@ -7,41 +11,75 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from reviewbot.models import Comment
+from reviewbot.pipeline import Ranked
 
 
 def _overlaps(a: Comment, b: Comment) -> bool:
     return a.path == b.path and a.line <= b.end_line and b.line <= a.end_line
 
 
-def merge_overlapping(comments: Sequence[Comment]) -> tuple[list[Comment], int]:
-    """Keep the best comment of each group of overlapping ones (best first), citing every source.
+def rank_key(c: Comment) -> tuple[float, int, str, int, str]:
+    """Best first: higher score, then higher severity, then by place and origin (deterministic)."""
+    return (-c.score, -c.severity.rank, c.path, c.line, c.origin)
 
-    Returns the merged comments (best first) and how many were folded into others.
+
+def with_step(c: Comment, step: str, outcome: str) -> Comment:
+    """``c`` with one more step recorded in its verdict."""
+    if c.verdict is None:
+        return c
+    steps = dict(c.verdict.steps)
+    steps[step] = outcome
+    return replace(c, verdict=replace(c.verdict, steps=steps))
+
+
+def _groups(comments: Sequence[Comment]) -> list[list[Comment]]:
+    """Comments grouped by overlap (transitively), each group best first, groups in order of their best."""
+    ordered = sorted(comments, key=rank_key)
+    parent = list(range(len(ordered)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    by_path: dict[str, list[int]] = {}
+    for i, c in enumerate(ordered):
+        by_path.setdefault(c.path, []).append(i)
+    for members in by_path.values():
+        members.sort(key=lambda i: (ordered[i].line, ordered[i].end_line))
+        reach, owner = -1, -1
+        for i in members:
+            if ordered[i].line <= reach:
+                parent[root(i)] = root(owner)
+            if ordered[i].end_line > reach:
+                reach, owner = ordered[i].end_line, i
+    groups: dict[int, list[Comment]] = {}
+    for i, c in enumerate(ordered):
+        groups.setdefault(root(i), []).append(c)
+    return sorted(groups.values(), key=lambda g: rank_key(g[0]))
+
+
+def merge_overlapping(comments: Sequence[Comment], min_score: float) -> tuple[list[Comment], list[Comment]]:
+    """One comment per group of overlapping ones, citing every source; (merged best first, folded).
+
+    The best-scored comment leads. When it has no verified suggestion but another member of the group has one and
+    clears the threshold on its own, that member leads instead (keep the best fix), with its own score.
     """
-    kept: list[Comment] = []
-    folded = 0
-    for c in sorted(comments, key=rank_key):
-        for i, k in enumerate(kept):
-            if _overlaps(k, c):
-                sources = tuple(dict.fromkeys(k.sources + c.sources + (c.origin,)))
-                suggestion = k.suggestion if k.suggestion is not None else _compatible_suggestion(k, c)
-                kept[i] = replace(k, sources=sources, suggestion=suggestion)
-                folded += 1
-                break
-        else:
-            kept.append(replace(c, sources=c.sources or (c.origin,)))
-    return kept, folded
-
-
-def _compatible_suggestion(keep: Comment, other: Comment) -> str | None:
-    if other.suggestion is not None and (other.line, other.end_line) == (keep.line, keep.end_line):
-        return other.suggestion
-    return None
-
-
-def rank_key(c: Comment) -> tuple[float, int, str, int]:
-    """Best first: higher score, then higher severity, then by place (deterministic)."""
-    return (-c.score, -c.severity.rank, c.path, c.line)
+    merged: list[Comment] = []
+    folded: list[Comment] = []
+    for group in _groups(comments):
+        lead = group[0]
+        if lead.suggestion is None:
+            lead = next((c for c in group if c.suggestion is not None and c.score >= min_score), lead)
+        sources = tuple(dict.fromkeys([lead.origin, *(c.origin for c in group)]))
+        merged.append(replace(lead, sources=sources))
+        where = f"{lead.path}:{lead.line}"
+        folded += [
+            with_step(c, "budget", f"merged into the comment of {lead.origin} at {where}") for c in group if c is not lead
+        ]
+    merged.sort(key=rank_key)
+    return merged, folded
 
 
 def apply_budget(
@@ -55,14 +93,25 @@ def apply_budget(
     for c in sorted(comments, key=rank_key):
         if c.score < min_score:
             reasons["below-threshold"] += 1
-            cut.append(c)
+            cut.append(with_step(c, "budget", f"below the threshold ({c.score:.2f} < {min_score:.2f})"))
         elif per_file[c.path] >= max_per_file:
             reasons["over-per-file-budget"] += 1
-            cut.append(c)
+            cut.append(with_step(c, "budget", f"over the per-file budget ({max_per_file} per file)"))
         elif len(reported) >= max_total:
             reasons["over-review-budget"] += 1
-            cut.append(c)
+            cut.append(with_step(c, "budget", f"over the review budget ({max_total} per review)"))
         else:
-            reported.append(c)
+            reported.append(with_step(c, "budget", "reported"))
             per_file[c.path] += 1
     return reported, cut, reasons
+
+
+def rank(comments: Sequence[Comment], *, min_score: float, max_total: int, max_per_file: int) -> Ranked:
+    """Merge, then threshold and budget: the reported comments best first, everything else rejected and counted."""
+    merged, folded = merge_overlapping(comments, min_score)
+    reported, cut, reasons = apply_budget(
+        merged, min_score=min_score, max_total=max_total, max_per_file=max_per_file
+    )
+    if folded:
+        reasons["merged-into-overlapping"] += len(folded)
+    return Ranked(tuple(reported), tuple(cut + folded), tuple(sorted(reasons.items())))

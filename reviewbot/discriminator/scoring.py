@@ -1,16 +1,202 @@
-"""Scores in [0, 1]. Every weight lives here, so the ranking can be read (and tuned) in one place."""
+"""Step 6, *score*: every signal becomes a score in [0, 1]. Every weight lives here (documented in docs/ranking.md).
+
+The score is a logistic model: a prior log-odds from the candidate's severity and its source's own confidence, plus
+one log-likelihood-ratio-like term per signal the checks produced, squashed with the logistic function:
+
+    score = 1 / (1 + exp(-z)),   z = BIAS + SEVERITY[sev] + W_SELF[kind] * logit(confidence) + sum(terms)
+
+Each term is the weight of a signal (positive: evidence the comment is right and its fix good; negative: against).
+Analyzers and samples are noisy voters, not truth (B4), so no single term decides alone, except that a fix which
+does not apply, does not parse, changes nothing, suppresses, introduces a finding, leaves its target finding in
+place, or fails the tests is never shown as a suggestion (``suggestion_ok``), whatever the score. Such a fix earns
+no credit, only the penalties of its defects: the comment may still be posted, without the suggestion, when the
+rest of the evidence carries it.
+"""
 
 from __future__ import annotations
 
-from reviewbot.models import Candidate, Severity
+import math
+from dataclasses import dataclass
 
-SEVERITY_WEIGHT = {Severity.ERROR: 1.0, Severity.WARNING: 0.7, Severity.INFO: 0.4}
+from reviewbot.models import Severity
 
-# prior = W_SEVERITY * severity + W_CONFIDENCE * the source's own confidence
-W_SEVERITY = 0.5
-W_CONFIDENCE = 0.5
+# ---- prior ----------------------------------------------------------------------------------------------------
+BIAS = -0.4
+SEVERITY = {Severity.ERROR: 0.7, Severity.WARNING: 0.0, Severity.INFO: -1.8}
+# How much a source's self-reported confidence counts: analyzers' levels are set per rule by their authors; an
+# LLM's self-grade is the model's opinion of its own homework and counts for less.
+W_SELF_STATIC = 0.6
+W_SELF_LLM = 0.35
+CONFIDENCE_CLAMP = (0.05, 0.95)
+
+# ---- the fix (steps 1-3, 5) -------------------------------------------------------------------------------------
+# A fix with a defect is withheld and only its defects count; the credit below is given to shown fixes only.
+W_NOT_APPLIES = -1.0  # the source got the lines wrong
+W_NOT_PARSES = -2.0
+W_NOOP = -1.5  # the fix changes only layout/comments and resolves nothing
+W_SUPPRESSION = -1.5  # the fix only adds a suppression comment (nosec, noqa, pylint: disable, ...)
+W_MISSES_TARGET = -1.5  # the finding the candidate is about is still there (a partial fix, or a fix of another)
+W_INTRODUCES = -1.5  # per new finding, times INTRODUCED_SEVERITY, at most MAX_COUNTED
+INTRODUCED_SEVERITY = {Severity.ERROR: 1.5, Severity.WARNING: 1.0, Severity.INFO: 0.5}
+W_TESTS_FAIL = -2.0
+# Credit for a shown (verified) fix.
+W_RESOLVES_TARGET = 1.6  # the finding the candidate is about is gone in the patched file
+W_RESOLVES_OTHER = 0.3  # per further finding that is gone, at most MAX_COUNTED
+W_CLEAN = 0.3  # re-analysed: changes the program and introduces nothing
+W_TESTS_PASS = 1.0
+W_CC_UP = -0.3  # per point of cyclomatic complexity the fix adds to its function, down to -CC_CAP
+W_CC_DOWN = 0.1  # per point it removes, up to CC_CAP / 3
+CC_CAP = 1.0
+# Fix size: changed tokens (inserted + deleted) between the replaced lines and the replacement. Small, targeted
+# fixes are preferred: z -= W_SIZE * max(0, log2(1 + tokens) - FREE_SIZE_BITS).
+W_SIZE = 0.25
+FREE_SIZE_BITS = 2.0  # up to 3 changed tokens cost nothing
+# ... and among shown fixes for the same lines that all resolve their target, the smallest is preferred (Occam): per
+# doubling of the changed tokens over the smallest such alternative, z -= W_LARGER.
+W_LARGER = 0.6
+MAX_COUNTED = 2
+
+# ---- consensus and agreement (step 4) ---------------------------------------------------------------------------
+W_AGREEMENT = 0.8  # per other independent source flagging the same lines or confirming the finding, at most 2
+W_CLUSTER_SOURCES = 0.6  # per other independent source proposing an equivalent (shown) fix, at most 2
+# Samples of one model (n >= 2 drawn), k of which propose an equivalent fix. Read as a likelihood ratio (B4): if the
+# fix is right the model proposes it often, if wrong rarely, so each further agreeing sample multiplies the odds
+# (+W_SAMPLE_AGREE) and each sample proposing something else divides them (-W_SAMPLE_DISAGREE); the weights are
+# halved log-ratios (p = 0.5 vs q = 0.1) because samples of one model are not independent. Where re-analysis has
+# confirmed that the fix resolves its target, only agreement counts. Capped at +-SAMPLES_CAP.
+W_SAMPLE_AGREE = 0.8
+W_SAMPLE_DISAGREE = 0.3
+SAMPLES_CAP = 2.0
+# Comments: k of n samples raising the same lines, W * (2 k / n - 1): -W when only this sample does, +W when all do.
+W_SAMPLES_FLAG = 0.5
+
+DEFAULT_THRESHOLD = 0.5  # FileSettings.min_score
 
 
-def prior(c: Candidate) -> float:
-    """The score before any verification: how bad and how sure the source says it is."""
-    return round(W_SEVERITY * SEVERITY_WEIGHT[c.severity] + W_CONFIDENCE * max(0.0, min(1.0, c.confidence)), 4)
+@dataclass(frozen=True)
+class Signals:
+    """What the checks found out about one candidate (None: not checked / not known)."""
+
+    severity: Severity
+    confidence: float
+    from_llm: bool
+    has_fix: bool = False
+    applies: bool | None = None
+    parses: bool | None = None
+    noop: bool = False
+    suppression: bool = False
+    reanalyzed: bool = False
+    target_resolved: bool | None = None  # None: no target finding known, or not reproduced by re-analysis
+    resolves_other: int = 0
+    introduces: tuple[Severity, ...] = ()
+    complexity_delta: float | None = None
+    fix_tokens: int = 0
+    smallest_alternative: int | None = None  # changed tokens of the smallest shown fix for the same lines
+    independent: int = 0  # other independent sources flagging the same lines
+    cluster_sources: int = 1  # independent sources proposing an equivalent fix (incl. this one)
+    samples_fix: tuple[int, int] = (0, 0)  # (k samples proposing an equivalent fix, n proposing any fix here)
+    samples_flag: tuple[int, int] = (0, 0)  # (k, n)
+    tests_passed: bool | None = None
+
+
+def logit(p: float) -> float:
+    lo, hi = CONFIDENCE_CLAMP
+    p = min(hi, max(lo, p))
+    return math.log(p / (1 - p))
+
+
+def sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def suggestion_ok(s: Signals) -> bool:
+    """Whether the fix may be shown as a suggestion (independent of the score)."""
+    return (
+        s.has_fix
+        and s.applies is True
+        and s.parses is True
+        and not s.noop
+        and not s.suppression
+        and not s.introduces
+        and s.target_resolved is not False
+        and s.tests_passed is not False
+    )
+
+
+def _samples(weight: float, kn: tuple[int, int]) -> float:
+    k, n = kn
+    return weight * (2 * k / n - 1) if n >= 2 else 0.0
+
+
+def _samples_fix(kn: tuple[int, int], *, shown: bool, verified: bool) -> float:
+    """Agreeing samples count for a shown fix; samples proposing something else count against any fix that
+    nothing else verified (a withheld fix included: it is one proposal among several)."""
+    k, n = kn
+    if n < 2 or k < 1:
+        return 0.0
+    value = (W_SAMPLE_AGREE * (k - 1) if shown else 0.0) - (0.0 if verified else W_SAMPLE_DISAGREE * (n - k))
+    return max(-SAMPLES_CAP, min(SAMPLES_CAP, value))
+
+
+def terms(s: Signals) -> dict[str, float]:
+    """Every non-zero contribution to z, by name (shown in the JSON report)."""
+    w_self = W_SELF_LLM if s.from_llm else W_SELF_STATIC
+    t: dict[str, float] = {
+        "bias": BIAS,
+        "severity": SEVERITY[s.severity],
+        "confidence": w_self * logit(s.confidence),
+    }
+    if s.has_fix and not suggestion_ok(s):
+        if s.applies is False:
+            t["not-applies"] = W_NOT_APPLIES
+        if s.parses is False:
+            t["not-parses"] = W_NOT_PARSES
+        if s.noop:
+            t["no-op"] = W_NOOP
+        if s.suppression:
+            t["suppression"] = W_SUPPRESSION
+        if s.target_resolved is False:
+            t["misses-target"] = W_MISSES_TARGET
+        if s.introduces:
+            worst = sorted((INTRODUCED_SEVERITY[x] for x in s.introduces), reverse=True)[:MAX_COUNTED]
+            t["introduces"] = W_INTRODUCES * sum(worst)
+        if s.tests_passed is False:
+            t["tests"] = W_TESTS_FAIL
+        if s.samples_fix[1] >= 2:
+            t["samples-fix"] = _samples_fix(s.samples_fix, shown=False, verified=False)
+    elif s.has_fix:
+        if s.target_resolved is True:
+            t["resolves-target"] = W_RESOLVES_TARGET
+        if s.resolves_other:
+            t["resolves-other"] = W_RESOLVES_OTHER * min(MAX_COUNTED, s.resolves_other)
+        if s.reanalyzed:
+            t["clean"] = W_CLEAN
+        if s.complexity_delta:
+            if s.complexity_delta > 0:
+                t["complexity"] = max(-CC_CAP, W_CC_UP * s.complexity_delta)
+            else:
+                t["complexity"] = min(CC_CAP / 3, -W_CC_DOWN * s.complexity_delta)
+        bits = math.log2(1 + s.fix_tokens) - FREE_SIZE_BITS
+        if bits > 0:
+            t["size"] = -W_SIZE * bits
+        if s.smallest_alternative is not None and s.fix_tokens > s.smallest_alternative:
+            t["larger-than-alternatives"] = -W_LARGER * (
+                math.log2(1 + s.fix_tokens) - math.log2(1 + s.smallest_alternative)
+            )
+        if s.tests_passed is True:
+            t["tests"] = W_TESTS_PASS
+        if s.cluster_sources > 1:
+            t["equivalent-fixes"] = W_CLUSTER_SOURCES * min(MAX_COUNTED, s.cluster_sources - 1)
+        if s.samples_fix[1] >= 2:
+            t["samples-fix"] = _samples_fix(s.samples_fix, shown=True, verified=s.target_resolved is True)
+    if s.independent:
+        t["agreement"] = W_AGREEMENT * min(MAX_COUNTED, s.independent)
+    if s.samples_flag[1] >= 2:
+        t["samples-flag"] = _samples(W_SAMPLES_FLAG, s.samples_flag)
+    return {k: round(v, 3) for k, v in t.items() if v}
+
+
+def score(s: Signals) -> tuple[float, dict[str, float]]:
+    """The score in [0, 1] and the terms it is made of."""
+    t = terms(s)
+    return round(sigmoid(sum(t.values())), 4), t

@@ -1,0 +1,79 @@
+"""Step 6: the score, its terms, and the rules that keep a bad fix from being shown."""
+
+from __future__ import annotations
+
+from reviewbot.discriminator import scoring
+from reviewbot.discriminator.scoring import DEFAULT_THRESHOLD, Signals, score, suggestion_ok
+from reviewbot.models import Severity
+
+W, E, I = Severity.WARNING, Severity.ERROR, Severity.INFO
+
+
+def verified(**kw: object) -> Signals:
+    base: dict[str, object] = {"severity": W, "confidence": 0.6, "from_llm": False, "has_fix": True, "applies": True,
+                               "parses": True, "reanalyzed": True, "target_resolved": True, "fix_tokens": 2}
+    base.update(kw)
+    return Signals(**base)  # type: ignore[arg-type]
+
+
+def test_quiet_by_default() -> None:
+    assert score(Signals(W, 0.3, False))[0] < DEFAULT_THRESHOLD  # no fix, low confidence
+    assert score(Signals(I, 0.9, False))[0] < DEFAULT_THRESHOLD  # info, even when sure
+    assert score(Signals(W, 0.6, False))[0] < DEFAULT_THRESHOLD  # a medium warning alone
+    assert score(Signals(W, 0.8, True))[0] < DEFAULT_THRESHOLD + 0.05  # an unchecked model claim: borderline
+    assert score(Signals(E, 0.9, False))[0] > 0.75  # severe and confident: posted without a fix
+    assert score(Signals(W, 0.6, False, independent=1))[0] > DEFAULT_THRESHOLD  # ... or confirmed by another tool
+
+
+def test_a_verified_fix_raises_the_score_and_is_shown() -> None:
+    s = verified()
+    assert suggestion_ok(s)
+    value, terms = score(s)
+    assert value > 0.8 and terms["resolves-target"] == scoring.W_RESOLVES_TARGET
+
+
+def test_bad_fixes_are_never_shown_whatever_the_score() -> None:
+    for bad in (
+        verified(parses=False),
+        verified(applies=False),
+        verified(introduces=(I,)),
+        verified(noop=True),
+        verified(suppression=True),
+        verified(target_resolved=False),
+        verified(tests_passed=False),
+    ):
+        assert not suggestion_ok(bad)
+        # no credit for a withheld fix: every such fix scores below the same comment without any fix
+        assert score(bad)[0] < score(Signals(W, 0.6, False))[0]
+        assert "resolves-target" not in score(bad)[1]
+
+
+def test_severity_of_what_a_fix_introduces_matters() -> None:
+    assert score(verified(introduces=(E,)))[0] < score(verified(introduces=(I,)))[0]
+
+
+def test_smaller_fixes_preferred() -> None:
+    small = score(verified(fix_tokens=2, smallest_alternative=2))[0]
+    large = score(verified(fix_tokens=12, smallest_alternative=2))[0]
+    huge = score(verified(fix_tokens=80))[0]
+    assert small > large and score(verified())[0] > huge
+
+
+def test_consensus_terms() -> None:
+    alone = score(verified(target_resolved=None, from_llm=True, samples_fix=(1, 4)))[0]
+    agreed = score(verified(target_resolved=None, from_llm=True, samples_fix=(4, 4)))[0]
+    assert agreed > DEFAULT_THRESHOLD > alone
+    # a fix re-analysis verified is not held back by disagreeing samples
+    assert score(verified(samples_fix=(1, 4)))[0] == score(verified())[0]
+    # ... but a withheld fix is: it is one proposal among several
+    assert score(verified(parses=False, samples_fix=(1, 4)))[0] < score(verified(parses=False))[0]
+    assert score(verified(cluster_sources=2))[0] > score(verified())[0]
+
+
+def test_score_is_a_probability_and_terms_sum_to_it() -> None:
+    import math
+
+    for s in (Signals(E, 1.0, False, independent=5), verified(introduces=(E, E, E), tests_passed=False)):
+        value, terms = score(s)
+        assert 0.0 < value < 1.0
+        assert math.isclose(value, 1 / (1 + math.exp(-sum(terms.values()))), abs_tol=1e-3)
