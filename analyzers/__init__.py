@@ -13,7 +13,13 @@ from reviewbot.analyzers.base import Analyzer
 from reviewbot.errors import ConfigError
 
 # name -> "module:attribute" of the adapter class
-BUILTIN: dict[str, str] = {}
+BUILTIN: dict[str, str] = {
+    "facts": "reviewbot.analyzers.facts:Facts",
+    "bandit": "reviewbot.analyzers.bandit:Bandit",
+    "pylint": "reviewbot.analyzers.pylint:Pylint",
+    "radon": "reviewbot.analyzers.radon:Radon",
+    "semgrep": "reviewbot.analyzers.semgrep:Semgrep",
+}
 
 DEFAULT_ENABLED: tuple[str, ...] = tuple(BUILTIN)
 

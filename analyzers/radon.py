@@ -1,0 +1,272 @@
+"""radon: cyclomatic complexity and maintainability index of every changed function, before and after.
+
+The rank A-F comes from ``cc_rank`` (radon's ``Function.letter`` is F/M for function/method, not a rank). radon runs
+in a child process (``_radon_worker``) that reports source by source; each source gets ``file_timeout`` seconds
+(``mi_visit`` can stall for a minute on long multi-line literals), after which the child is killed, the file
+noted, and a new child carries on with the next one.
+
+A Finding when a changed function crosses ``cc_threshold`` or its complexity grows by ``cc_jump`` or more
+("parse() went from 6 (B) to 17 (C)").
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import selectors
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from importlib import metadata
+from pathlib import Path
+from typing import Any, ClassVar
+
+from pydantic import Field
+from radon.complexity import cc_rank
+from radon.metrics import mi_rank
+from reviewbot.analyzers import _changes, _source, _subprocess
+from reviewbot.analyzers.base import AnalysisContext, SourceFile
+from reviewbot.analyzers.base import Options as BaseOptions
+
+from reviewbot.models import AnalyzerResult, Confidence, Finding, Metric, Severity, finding_fingerprint
+
+_WORKER = Path(__file__).with_name("_radon_worker.py")
+_STARTUP = 30.0  # seconds for the child to start and import radon; each source's clock starts after that
+
+
+class RadonOptions(BaseOptions):
+    """``[tool.reviewbot.radon]``."""
+
+    cc_threshold: int = Field(default=10, ge=1)  # a finding when a function goes above this (11+ is rank C)
+    cc_jump: int = Field(default=5, ge=1)  # ... or grows by at least this much
+    file_timeout: float = Field(default=20.0, gt=0)  # seconds per source (before and after count separately)
+
+
+class Radon:
+    name: ClassVar[str] = "radon"
+    Options: ClassVar[type[RadonOptions]] = RadonOptions
+    per_file: ClassVar[bool] = True
+    splittable: ClassVar[bool] = True
+
+    def version(self) -> str:
+        try:
+            v = metadata.version("radon")
+        except metadata.PackageNotFoundError:
+            v = "missing"
+        return f"radon {v} py{_source.RUNNING}"
+
+    def analyze(self, files: Sequence[SourceFile], ctx: AnalysisContext) -> AnalyzerResult:
+        opts = ctx.options if isinstance(ctx.options, RadonOptions) else RadonOptions()
+        notes: list[str] = []
+        jobs: list[tuple[SourceFile, str, str]] = []  # (file, side, text)
+        for sf in files:
+            after = _source.parse_python(sf.text)
+            if isinstance(after, SyntaxError):
+                notes.append(_source.unparsable_note(self.name, sf.path, sf.text, after))
+                continue
+            jobs.append((sf, "after", sf.text))
+            if sf.before is not None:
+                before = _source.parse_python(sf.before)
+                if isinstance(before, SyntaxError):
+                    notes.append(f"{sf.old_path or sf.path}: the pre-image does not parse; radon measured only after")
+                else:
+                    jobs.append((sf, "before", sf.before))
+        if not jobs:
+            return AnalyzerResult(notes=tuple(notes))
+        results, error = _measure([text for _, _, text in jobs], opts)
+        by_file: dict[str, dict[str, list[dict[str, Any]] | None]] = {}
+        for (sf, side, _), res in zip(jobs, results):
+            slot = by_file.setdefault(sf.path, {})
+            if isinstance(res, str):
+                label = sf.path if side == "after" else f"{sf.old_path or sf.path} (before)"
+                notes.append(f"{label}: radon {res}")
+                slot[side] = None
+            else:
+                slot[side] = res
+        metrics: list[Metric] = []
+        findings: list[Finding] = []
+        for sf in files:
+            found = by_file.get(sf.path)
+            if not found or found.get("after") is None:
+                continue
+            slot = found
+            after_funcs = slot["after"] or []
+            before_funcs = slot.get("before") or []
+            m, f = _compare(sf, after_funcs, before_funcs, opts)
+            metrics += m
+            findings += f
+        return AnalyzerResult(findings=tuple(findings), metrics=tuple(metrics), notes=tuple(notes), error=error)
+
+
+def _measure(texts: list[str], opts: RadonOptions) -> tuple[list[list[dict[str, Any]] | str], str]:
+    """Run the worker over ``texts``: per text its functions, or a string saying what went wrong with it."""
+    results: list[list[dict[str, Any]] | str] = ["was not measured"] * len(texts)
+    error = ""
+    overall = time.monotonic() + opts.timeout
+    code = _WORKER.read_text(encoding="utf-8")
+    with tempfile.TemporaryDirectory(prefix="reviewbot-radon-") as tmp:
+        data = Path(tmp) / "input.json"
+        data.write_text(json.dumps(texts), encoding="utf-8")
+        start = 0
+        while start < len(texts):
+            if time.monotonic() >= overall:
+                error = _source.timed_out(opts.timeout, len(texts) - start, "source")
+                break
+            start = _one_child(code, data, start, texts, results, opts, overall, Path(tmp))
+    return results, error
+
+
+def _one_child(
+    code: str,
+    data: Path,
+    start: int,
+    texts: list[str],
+    results: list[list[dict[str, Any]] | str],
+    opts: RadonOptions,
+    overall: float,
+    tmp: Path,
+) -> int:
+    """Run one worker from ``start``; returns the index to restart from (``len(texts)`` when done)."""
+    stderr_path = tmp / f"stderr-{start}.txt"
+    with open(stderr_path, "wb") as stderr:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", code, str(data), str(start)],
+            cwd=str(tmp),
+            env=_subprocess.clean_env(),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            start_new_session=os.name == "posix",
+        )
+    assert proc.stdout is not None
+    expected = start
+    deadline = time.monotonic() + _STARTUP
+    buf = b""
+    fd = proc.stdout.fileno()
+    try:
+        with selectors.DefaultSelector() as sel:
+            sel.register(fd, selectors.EVENT_READ)
+            while expected < len(texts):
+                now = time.monotonic()
+                limit = min(deadline, overall)
+                if now >= limit:
+                    if now < overall:
+                        results[expected] = f"timed out after {opts.file_timeout:g} s"
+                        return expected + 1
+                    return expected  # the whole batch is out of time: _measure reports it
+                if not sel.select(limit - now):
+                    continue
+                chunk = os.read(fd, 1 << 16)
+                if not chunk:
+                    proc.wait()
+                    tail = stderr_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-1:]
+                    why = f"crashed (exit {proc.returncode})" + (f": {tail[0]}" if tail else "")
+                    results[expected] = why
+                    return expected + 1
+                buf += chunk
+                while b"\n" in buf:
+                    line, buf = buf.split(b"\n", 1)
+                    try:
+                        record = json.loads(line)
+                        if record.get("ready"):
+                            deadline = time.monotonic() + opts.file_timeout
+                            continue
+                        index = int(record["i"])
+                    except (ValueError, KeyError, TypeError, AttributeError):
+                        continue
+                    if "error" in record:
+                        results[index] = f"could not measure it: {record['error']}"
+                    else:
+                        results[index] = list(record.get("functions") or [])
+                    expected = index + 1
+                    deadline = time.monotonic() + opts.file_timeout
+            return len(texts)
+    finally:
+        try:
+            os.killpg(proc.pid, 9) if os.name == "posix" else proc.kill()
+        except (ProcessLookupError, PermissionError):
+            pass
+        proc.wait()
+        proc.stdout.close()
+
+
+def _spans(funcs: list[dict[str, Any]]) -> list[_changes.Span]:
+    return [_changes.Span(str(f["name"]), int(f["line"]), int(f["end_line"])) for f in funcs]
+
+
+def _compare(
+    sf: SourceFile, after: list[dict[str, Any]], before: list[dict[str, Any]], opts: RadonOptions
+) -> tuple[list[Metric], list[Finding]]:
+    after_at = {(f["name"], f["line"]): f for f in after}
+    before_at = {(f["name"], f["line"]): f for f in before}
+    metrics: list[Metric] = []
+    findings: list[Finding] = []
+    for old, new in _changes.touched(sf, _spans(after), _spans(before)):
+        a = after_at.get((new.name, new.line)) if new else None
+        b = before_at.get((old.name, old.line)) if old else None
+        ref = new or old
+        assert ref is not None
+        line = new.line if new else 0  # a removed function has no post-image line
+        for key in ("cc", "mi"):
+            va = a.get(key) if a else None
+            vb = b.get(key) if b else None
+            rank = cc_rank if key == "cc" else mi_rank
+            metrics.append(
+                Metric(
+                    path=sf.path,
+                    symbol=ref.name,
+                    line=line,
+                    name=key,
+                    before=float(vb) if vb is not None else None,
+                    after=float(va) if va is not None else None,
+                    rank_before=rank(vb) if vb is not None else None,
+                    rank_after=rank(va) if va is not None else None,
+                )
+            )
+        if a is not None and new is not None:
+            finding = _complexity_finding(sf, new, int(a["cc"]), int(b["cc"]) if b else None, opts)
+            if finding is not None:
+                findings.append(finding)
+    return metrics, findings
+
+
+def _complexity_finding(
+    sf: SourceFile, span: _changes.Span, after: int, before: int | None, opts: RadonOptions
+) -> Finding | None:
+    crossed = after > opts.cc_threshold and (before is None or before <= opts.cc_threshold)
+    jumped = before is not None and after - before >= opts.cc_jump
+    if not (crossed or jumped):
+        return None
+    short = span.name.rsplit(".", 1)[-1]
+    if before is None:
+        message = f"new function {short}() has cyclomatic complexity {after} ({cc_rank(after)})"
+    else:
+        message = f"{short}() went from {before} ({cc_rank(before)}) to {after} ({cc_rank(after)})"
+    message += f" (threshold {opts.cc_threshold}, jump {opts.cc_jump}); consider splitting it"
+    rule = "complexity-threshold" if crossed else "complexity-jump"
+    def_line = _def_line(sf.text, span)
+    return Finding(
+        tool="radon",
+        rule_id=rule,
+        path=sf.path,
+        line=def_line,
+        end_line=def_line,
+        severity=Severity.WARNING if crossed else Severity.INFO,
+        confidence=Confidence.HIGH,
+        message=message,
+        fingerprint=finding_fingerprint("radon", rule, sf.path, _source.code_at(sf.text, def_line, def_line)),
+        symbol=span.name,
+        url="https://radon.readthedocs.io/en/latest/intro.html#cyclomatic-complexity",
+    )
+
+
+def _def_line(text: str, span: _changes.Span) -> int:
+    """The ``def`` line of a function (radon's ``lineno`` may point at its first decorator)."""
+    lines = text.splitlines()
+    for n in range(span.line, min(span.end_line, len(lines)) + 1):
+        stripped = lines[n - 1].lstrip()
+        if stripped.startswith(("def ", "async def ")):
+            return n
+    return span.line

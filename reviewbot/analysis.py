@@ -1,0 +1,454 @@
+"""The analyzer stage: run the enabled adapters over the changed files, in parallel, with the result cache.
+
+Each adapter (or each batch of files of a ``splittable`` one) runs in a worker process of its own, started by a
+``forkserver`` (``spawn`` where there is none; never a plain fork of a possibly threaded process) in a session of
+its own, so that an adapter that hangs can be killed
+with every tool it started. At most ``jobs`` workers run at once, the most expensive first. An exception escaping
+an adapter, a worker that dies, and a worker that overruns its analyzer's ``timeout`` all become an error status
+for that analyzer alone; the others' results stand.
+
+Caching: a ``per_file`` adapter is cached per file (key: analyzer, version, effective settings, the file's
+content, pre-image and changed lines), and runs only on the misses; any other adapter is cached as a whole when it
+offers ``cache_key(files, ctx)`` (the facts analyzer keys on the repository state too), otherwise never.
+Optional adapter hooks, looked up with ``getattr``: ``settings_key(ctx) -> str`` (cache-key material beyond the
+options, e.g. rule file contents), ``cache_key(files, ctx) -> str | None``, ``splittable: bool``.
+
+Per-file notes follow one convention so they can be cached with their file: they start with ``"<path>: "``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import pickle
+import signal
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Any
+
+from reviewbot import __version__
+from reviewbot.analyzers.base import AnalysisContext, Analyzer, Options, SourceFile
+from reviewbot.cache import Cache, make_key
+from reviewbot.models import AnalyzerResult, AnalyzerStatus, Evidence, Fact, Finding, Metric, Status
+
+GRACE = 10.0  # seconds past an analyzer's own timeout before its worker is killed
+MIN_BATCH = 4  # files per batch when a splittable analyzer is split
+
+# Rough CPU seconds per 1000 lines, measured on the stdlib (semgrep with reviewbot's rule pack); only the order in
+# which tasks are started depends on them: the longest first, so that the long poles do not start last.
+_COST = {"pylint": 0.9, "semgrep": 1.5, "bandit": 0.5, "facts": 0.45, "radon": 0.15}
+_STARTUP = {"semgrep": 2.5, "pylint": 1.0}
+
+
+@dataclass
+class _Task:
+    index: int  # position of the analyzer in the input
+    analyzer: Analyzer
+    files: list[SourceFile]
+    ctx: AnalysisContext
+    cost: float
+    result: AnalyzerResult | None = None
+    started: float = 0.0
+    ended: float = 0.0
+
+
+@dataclass
+class _Plan:
+    analyzer: Analyzer
+    ctx: AnalysisContext | None
+    version: str = ""
+    error: str = ""
+    cached: list[AnalyzerResult] = field(default_factory=list)
+    cached_files: int = 0
+    keys: dict[str, str] = field(default_factory=dict)  # file path -> per-file cache key
+    whole_key: str | None = None
+    tasks: list[_Task] = field(default_factory=list)
+
+
+def run_analyzers(
+    analyzers: Sequence[Analyzer],
+    files: Sequence[SourceFile],
+    workdir: Path,
+    options: Mapping[str, Options],
+    *,
+    repo_root: Path | None,
+    rev: str | None,
+    trusted: Mapping[str, Any],
+    cache: Cache | None,
+    jobs: int | None = None,
+) -> Evidence:
+    """Run ``analyzers`` over ``files`` (post-images already written under ``workdir``) and gather the Evidence.
+
+    Never raises for an analyzer's failure; results are in the order of ``analyzers`` and sorted within."""
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    trusted = dict(trusted)
+    plans = [_plan(i, a, files, workdir, options, repo_root, rev, trusted, cache, jobs) for i, a in enumerate(analyzers)]
+    tasks = [t for p in plans for t in p.tasks]
+    _execute(tasks, jobs)
+    statuses: list[AnalyzerStatus] = []
+    findings: list[Finding] = []
+    facts: list[Fact] = []
+    metrics: list[Metric] = []
+    for plan in plans:
+        status, result = _finish(plan, cache, files)
+        statuses.append(status)
+        findings += result.findings
+        facts += result.facts
+        metrics += result.metrics
+    findings.sort(key=lambda f: (f.path, f.line, f.end_line, f.column, f.tool, f.rule_id, f.message))
+    metrics.sort(key=lambda m: (m.path, m.line, m.symbol, m.name))
+    return Evidence(tuple(findings), tuple(facts), tuple(metrics), tuple(statuses))
+
+
+def _hash_text(text: str | None) -> str:
+    if text is None:
+        return "-"
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _file_key(sf: SourceFile) -> list[Any]:
+    return [sf.path, sf.old_path, _hash_text(sf.text), _hash_text(sf.before), sorted(sf.added_lines), list(sf.hunks)]
+
+
+def _settings(analyzer: Analyzer, ctx: AnalysisContext) -> str:
+    hook = getattr(analyzer, "settings_key", None)
+    if hook is not None:
+        return str(hook(ctx))
+    return json.dumps(ctx.trusted, sort_keys=True, default=str)  # unknown adapter: any trusted setting may matter
+
+
+def _plan(
+    index: int,
+    analyzer: Analyzer,
+    files: Sequence[SourceFile],
+    workdir: Path,
+    options: Mapping[str, Options],
+    repo_root: Path | None,
+    rev: str | None,
+    trusted: dict[str, Any],
+    cache: Cache | None,
+    jobs: int,
+) -> _Plan:
+    name = getattr(analyzer, "name", type(analyzer).__name__)
+    try:
+        opts = options.get(name) or analyzer.Options()
+        ctx = AnalysisContext(workdir, opts, repo_root, rev, trusted)
+        version = analyzer.version()
+    except Exception as exc:  # noqa: BLE001 - a broken adapter is an error status, not a crash
+        return _Plan(analyzer, None, error=_one_line(exc))
+    plan = _Plan(analyzer, ctx, version)
+    if not files:
+        return plan
+    misses = list(files)
+    try:
+        if cache is not None:
+            base = [__version__, name, version, opts.model_dump_json(), _settings(analyzer, ctx)]
+            if getattr(analyzer, "per_file", False):
+                misses = []
+                for sf in files:
+                    key = make_key(*base, _file_key(sf))
+                    plan.keys[sf.path] = key
+                    hit = cache.get(key)
+                    if hit is None:
+                        misses.append(sf)
+                    else:
+                        plan.cached.append(hit)
+                        plan.cached_files += 1
+            else:
+                hook = getattr(analyzer, "cache_key", None)
+                whole = hook(files, ctx) if hook is not None else None
+                if whole is not None:
+                    plan.whole_key = make_key(*base, whole)
+                    hit = cache.get(plan.whole_key)
+                    if hit is not None:
+                        plan.cached.append(hit)
+                        plan.cached_files = len(files)
+                        misses = []
+    except Exception:  # noqa: BLE001 - a failing cache hook (settings_key, cache_key) only costs the cache
+        misses = list(files)
+        plan.cached, plan.cached_files, plan.keys, plan.whole_key = [], 0, {}, None
+    if misses:
+        batches = [misses]
+        if getattr(analyzer, "splittable", False) and getattr(analyzer, "per_file", False) and jobs > 1:
+            n = min(jobs, max(1, len(misses) // MIN_BATCH))
+            batches = _balanced(misses, n)
+        for batch in batches:
+            lines = sum(sf.text.count("\n") + 1 for sf in batch)
+            cost = _STARTUP.get(name, 0.5) + _COST.get(name, 0.5) * lines / 1000
+            plan.tasks.append(_Task(index, analyzer, batch, ctx, cost))
+    return plan
+
+
+def _balanced(files: list[SourceFile], n: int) -> list[list[SourceFile]]:
+    """``n`` batches of about equal size in lines (largest files first, each to the lightest batch)."""
+    if n <= 1:
+        return [files]
+    batches: list[list[SourceFile]] = [[] for _ in range(n)]
+    weights = [0] * n
+    for sf in sorted(files, key=lambda f: -len(f.text)):
+        i = weights.index(min(weights))
+        batches[i].append(sf)
+        weights[i] += len(sf.text) + 1
+    order = {sf.path: i for i, sf in enumerate(files)}
+    return [sorted(b, key=lambda f: order[f.path]) for b in batches if b]
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+
+
+# --- execution ---------------------------------------------------------------------------------------------------
+
+
+def _worker(
+    conn: Connection, analyzer: Analyzer, files: list[SourceFile], ctx: AnalysisContext, env: dict[str, str]
+) -> None:
+    """Body of a worker process: the runner's environment (a forkserver child inherits the server's), its own
+    session (so the runner can kill it with its tools), and SIGTERM turned into SystemExit so the adapters'
+    subprocess cleanup runs."""
+    os.environ.clear()
+    os.environ.update(env)
+    if hasattr(os, "setsid"):
+        try:
+            os.setsid()
+        except OSError:
+            pass
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        result = analyzer.analyze(files, ctx)
+        if not isinstance(result, AnalyzerResult):
+            result = AnalyzerResult(error=f"adapter returned {type(result).__name__}, not an AnalyzerResult")
+    except Exception as exc:  # noqa: BLE001 - reported as the analyzer's error
+        result = AnalyzerResult(error=_one_line(exc))
+    try:
+        conn.send(result)
+    except OSError:  # the runner gave up on this worker (timeout) and closed its end
+        pass
+    except Exception as exc:  # noqa: BLE001 - e.g. an unpicklable result
+        try:
+            conn.send(AnalyzerResult(error=f"result could not be returned: {_one_line(exc)}"))
+        except OSError:
+            pass
+    finally:
+        conn.close()
+
+
+@dataclass
+class _Running:
+    task: _Task
+    process: Any
+    conn: Connection
+    deadline: float
+
+
+def _timeout(task: _Task) -> float:
+    return float(getattr(task.ctx.options, "timeout", 120.0))
+
+
+def _picklable(task: _Task) -> bool:
+    try:
+        pickle.dumps((task.analyzer, task.ctx))
+        return True
+    except Exception:  # noqa: BLE001 - closures, local classes: run in a thread instead
+        return False
+
+
+def _execute(tasks: list[_Task], jobs: int) -> None:
+    if not tasks:
+        return
+    queue = sorted(tasks, key=lambda t: -t.cost)
+    inline = [t for t in queue if not _picklable(t)]
+    queue = [t for t in queue if t not in inline]
+    threads = [threading.Thread(target=_run_inline, args=(t,), daemon=True) for t in inline]
+    for th in threads:
+        th.start()
+    mp = _context()
+    env = dict(os.environ)
+    running: list[_Running] = []
+    try:
+        while queue or running:
+            while queue and len(running) < jobs:
+                task = queue.pop(0)
+                parent, child = mp.Pipe(duplex=False)
+                proc = mp.Process(target=_worker, args=(child, task.analyzer, task.files, task.ctx, env), daemon=False)
+                task.started = time.monotonic()
+                proc.start()
+                child.close()
+                running.append(_Running(task, proc, parent, task.started + _timeout(task) + GRACE))
+            now = time.monotonic()
+            soonest = min(r.deadline for r in running)
+            ready = wait([r.conn for r in running] + [r.process.sentinel for r in running], max(0.0, soonest - now))
+            now = time.monotonic()
+            for r in list(running):
+                if r.conn in ready or (r.process.sentinel in ready and r.conn.poll(0)):
+                    try:
+                        r.task.result = r.conn.recv()
+                    except (EOFError, OSError, pickle.UnpicklingError):
+                        r.task.result = None
+                    if r.task.result is not None:
+                        r.process.join(5.0)  # it is exiting; give it the chance before _stop
+                if r.task.result is not None or r.process.sentinel in ready or now >= r.deadline:
+                    if r.task.result is None and now >= r.deadline and r.process.is_alive():
+                        files = len(r.task.files)
+                        r.task.result = AnalyzerResult(
+                            error=f"timed out after {_timeout(r.task):g} s on {files} file{'s' if files != 1 else ''}"
+                        )
+                    _stop(r.process)
+                    if r.task.result is None:
+                        code = r.process.exitcode
+                        r.task.result = AnalyzerResult(error=f"worker process died (exit code {code})")
+                    r.task.ended = time.monotonic()
+                    r.conn.close()
+                    running.remove(r)
+    finally:
+        for r in running:
+            _stop(r.process)
+        for th in threads:
+            th.join()
+
+
+def _context() -> Any:
+    """forkserver where there is one (a worker starts in milliseconds, forked from a clean single-threaded
+    server that has the adapters' modules loaded); spawn elsewhere. Never plain fork: the runner may have threads."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        mp = multiprocessing.get_context("forkserver")
+        mp.set_forkserver_preload(["reviewbot.analysis", "reviewbot.analyzers.base"])
+        return mp
+    return multiprocessing.get_context("spawn")
+
+
+def _stop(process: Any) -> None:
+    """End a worker and everything it started: SIGTERM to it and its session (its cleanup kills the tools it
+    started in sessions of their own), then SIGKILL."""
+    if process.pid is None:
+        return
+    if process.is_alive():
+        process.terminate()  # also reaches a worker that has not called setsid() yet
+        if hasattr(os, "killpg"):
+            try:
+                os.killpg(process.pid, signal.SIGTERM)
+            except (ProcessLookupError, PermissionError):
+                pass
+        process.join(3.0)
+    if hasattr(os, "killpg"):
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    process.join(5.0)
+    if process.is_alive():
+        process.kill()
+        process.join()
+
+
+def _run_inline(task: _Task) -> None:
+    task.started = time.monotonic()
+    try:
+        task.result = task.analyzer.analyze(task.files, task.ctx)
+    except Exception as exc:  # noqa: BLE001
+        task.result = AnalyzerResult(error=_one_line(exc))
+    task.ended = time.monotonic()
+
+
+# --- results -----------------------------------------------------------------------------------------------------
+
+
+def _for_file(result: AnalyzerResult, sf: SourceFile) -> AnalyzerResult:
+    paths = {sf.path, sf.old_path} - {None}
+    prefixes = tuple(f"{p}: " for p in paths if p)
+    return AnalyzerResult(
+        findings=tuple(f for f in result.findings if f.path in paths),
+        facts=tuple(f for f in result.facts if f.path in paths),
+        metrics=tuple(m for m in result.metrics if m.path in paths),
+        notes=tuple(n for n in result.notes if n.startswith(prefixes)),
+    )
+
+
+def _finish(plan: _Plan, cache: Cache | None, files: Sequence[SourceFile]) -> tuple[AnalyzerStatus, AnalyzerResult]:
+    name = getattr(plan.analyzer, "name", type(plan.analyzer).__name__)
+    if plan.error:
+        return AnalyzerStatus(name, Status.ERROR, message=plan.error), AnalyzerResult()
+    if not files:
+        return AnalyzerStatus(name, Status.SKIPPED, plan.version, message="no files to analyze"), AnalyzerResult()
+    results = list(plan.cached)
+    errors: list[str] = []
+    for task in plan.tasks:
+        result = task.result or AnalyzerResult(error="did not run")
+        results.append(result)
+        if result.error:
+            errors.append(result.error)
+        elif cache is not None:
+            _store(plan, cache, task, result)
+    seconds = 0.0
+    if plan.tasks:
+        seconds = max(t.ended for t in plan.tasks) - min(t.started for t in plan.tasks)
+    findings = tuple(f for r in results for f in r.findings)
+    facts = tuple(f for r in results for f in r.facts)
+    metrics = tuple(m for r in results for m in r.metrics)
+    notes = tuple(n for r in results for n in r.notes)
+    if len(results) > 1:  # cached parts and batches: back into the order of the files, whatever ran when
+        facts, metrics, notes = _in_file_order(files, facts, metrics, notes)
+    message = ""
+    if errors:
+        unique = list(dict.fromkeys(errors))
+        message = unique[0] if len(unique) == 1 else "; ".join(unique)
+        if len(plan.tasks) > 1:
+            message += f" ({len(errors)} of {len(plan.tasks)} batches)"
+    status = AnalyzerStatus(
+        name=name,
+        status=Status.ERROR if errors else Status.OK,
+        version=plan.version,
+        findings=len(findings),
+        seconds=round(seconds, 3),
+        message=message,
+        notes=notes,
+        cached=plan.cached_files,
+    )
+    return status, AnalyzerResult(findings, facts, metrics, message, notes)
+
+
+def _in_file_order(
+    files: Sequence[SourceFile], facts: tuple[Fact, ...], metrics: tuple[Metric, ...], notes: tuple[str, ...]
+) -> tuple[tuple[Fact, ...], tuple[Metric, ...], tuple[str, ...]]:
+    order: dict[str, int] = {}
+    for i, sf in enumerate(files):
+        order.setdefault(sf.path, i)
+        if sf.old_path:
+            order.setdefault(sf.old_path, i)
+    last = len(files)
+
+    def note_index(note: str) -> int:
+        path, sep, _ = note.partition(": ")
+        return order.get(path, last) if sep else last
+
+    return (
+        tuple(sorted(facts, key=lambda f: order.get(f.path, last))),
+        tuple(sorted(metrics, key=lambda m: order.get(m.path, last))),
+        tuple(sorted(notes, key=note_index)),
+    )
+
+
+def _store(plan: _Plan, cache: Cache, task: _Task, result: AnalyzerResult) -> None:
+    if plan.whole_key is not None:
+        cache.put(plan.whole_key, result)
+        return
+    for sf in task.files:
+        key = plan.keys.get(sf.path)
+        if key is None:
+            continue
+        part = _for_file(result, sf)
+        if any("timed out" in n for n in part.notes):  # a slow machine today is not a property of the file
+            continue
+        cache.put(key, part)
+

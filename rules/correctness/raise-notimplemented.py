@@ -1,0 +1,16 @@
+class Shape:
+    def area(self):
+        # ruleid: raise-notimplemented
+        raise NotImplemented
+
+    def perimeter(self):
+        # ruleid: raise-notimplemented
+        raise NotImplemented("subclasses must implement perimeter")
+
+    def scale(self, factor):
+        # ok: raise-notimplemented
+        raise NotImplementedError
+
+    def __eq__(self, other):
+        # ok: raise-notimplemented
+        return NotImplemented

@@ -1,0 +1,33 @@
+from flask import Flask, make_response
+
+app = Flask(__name__)
+
+
+@app.route("/login", methods=["POST"])
+def login():
+    resp = make_response("ok")
+    # ruleid: cookie-missing-secure
+    resp.set_cookie("session_token", "abc123", httponly=True)
+    return resp
+
+
+def django_login(request, response, token):
+    # ruleid: cookie-missing-secure
+    response.set_cookie(key="auth", value=token, httponly=True, secure=False)
+    return response
+
+
+@app.route("/login-safe", methods=["POST"])
+def login_safe():
+    resp = make_response("ok")
+    # ok: cookie-missing-secure
+    resp.set_cookie("session_token", "abc123", secure=True, httponly=True, samesite="Lax")
+    return resp
+
+
+@app.route("/theme")
+def theme():
+    resp = make_response("ok")
+    # ok: cookie-missing-secure
+    resp.set_cookie("theme", "dark")
+    return resp

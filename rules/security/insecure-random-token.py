@@ -1,0 +1,37 @@
+import random
+import secrets
+import string
+
+
+def create_session(user):
+    # ruleid: insecure-random-token
+    session_id = "".join(random.choices(string.ascii_letters + string.digits, k=32))
+    return {"user": user, "sid": session_id}
+
+
+def generate_reset_code():
+    # ruleid: insecure-random-token
+    return str(random.randint(100000, 999999))
+
+
+class ApiClient:
+    def __init__(self):
+        # ruleid: insecure-random-token
+        self.api_key = "%032x" % random.getrandbits(128)
+
+
+def create_session_safe(user):
+    # ok: insecure-random-token
+    session_id = secrets.token_urlsafe(32)
+    return {"user": user, "sid": session_id}
+
+
+def pick_backoff():
+    # ok: insecure-random-token
+    delay = random.uniform(0.5, 1.5)
+    return delay
+
+
+def shuffle_questions(questions):
+    # ok: insecure-random-token
+    return random.sample(questions, k=len(questions))

@@ -1,0 +1,66 @@
+import html
+
+from django.http import HttpResponse
+from fastapi import FastAPI
+from fastapi.responses import HTMLResponse
+from flask import Flask, jsonify, render_template, request
+
+app = Flask(__name__)
+api = FastAPI()
+
+
+@app.route("/search")
+def search():
+    q = request.args.get("q", "")
+    # ruleid: xss-html-response
+    return f"<h1>Results for {q}</h1>"
+
+
+@app.route("/list")
+def listing():
+    items = request.args.getlist("item")
+    body = "<ul>"
+    for item in items:
+        body += "<li>" + item + "</li>"
+    body += "</ul>"
+    # ruleid: xss-html-response
+    return body
+
+
+def django_search(request):
+    q = request.GET.get("q", "")
+    # ruleid: xss-html-response
+    return HttpResponse("<p>You searched for %s</p>" % q)
+
+
+@api.get("/hello/{name}")
+def hello(name: str):
+    # ruleid: xss-html-response
+    return HTMLResponse(content=f"<h1>Hello {name}</h1>")
+
+
+@app.route("/search-safe")
+def search_safe():
+    q = request.args.get("q", "")
+    # ok: xss-html-response
+    return f"<h1>Results for {html.escape(q)}</h1>"
+
+
+@app.route("/search-template")
+def search_template():
+    q = request.args.get("q", "")
+    # ok: xss-html-response
+    return render_template("search.html", q=q)
+
+
+@app.route("/api/search")
+def api_search():
+    q = request.args.get("q", "")
+    # ok: xss-html-response
+    return jsonify({"query": q})
+
+
+def django_json(request):
+    q = request.GET.get("q", "")
+    # ok: xss-html-response
+    return HttpResponse(q, content_type="text/plain")

@@ -1,0 +1,100 @@
+"""radon adapter: complexity before/after per changed function, thresholds, per-file time limit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from radon.complexity import cc_rank
+from reviewbot.analyzers.base import AnalysisContext
+from reviewbot.analyzers.radon import Radon, RadonOptions
+
+from reviewbot.models import AnalyzerResult, Metric, Severity, finding_fingerprint
+from tests.analyzers.support import changed
+
+
+def branches(name: str, n: int, indent: str = "") -> str:
+    body = "".join(f"{indent}    if x == {i}:\n{indent}        return {i}\n" for i in range(n))
+    return f"{indent}def {name}(x):\n{body}{indent}    return -1\n"
+
+
+BEFORE = branches("parse", 5) + "\n\n" + "def stable():\n    return 1\n\n\ndef doomed():\n    return 2\n" + (
+    "\n\nclass Box:\n" + branches("grow", 2, "    ")
+)
+AFTER = branches("parse", 16) + "\n\n" + "def stable():\n    return 1\n\n\n" + branches("fresh", 12) + (
+    "\n\nclass Box:\n" + branches("grow", 8, "    ")
+)
+
+
+@pytest.fixture(scope="module")
+def result() -> AnalyzerResult:
+    files = [
+        changed("pkg/mod.py", AFTER, BEFORE),
+        changed("new.py", branches("small", 1)),
+        changed("broken.py", "def f(:\n"),
+        changed("empty.py", ""),
+        changed("old_broken.py", branches("fine", 1), "def f(:\n"),
+    ]
+    return Radon().analyze(files, AnalysisContext(Path("/nonexistent"), RadonOptions()))
+
+
+def metric(res: AnalyzerResult, path: str, symbol: str, name: str = "cc") -> Metric:
+    return next(m for m in res.metrics if (m.path, m.symbol, m.name) == (path, symbol, name))
+
+
+def test_metrics_before_and_after(result: AnalyzerResult) -> None:
+    parse = metric(result, "pkg/mod.py", "parse")
+    assert (parse.before, parse.after, parse.rank_before, parse.rank_after) == (6.0, 17.0, "B", "C")
+    assert parse.rank_after == cc_rank(17) and parse.line == 1
+    fresh = metric(result, "pkg/mod.py", "fresh")
+    assert fresh.before is None and fresh.after == 13.0
+    gone = metric(result, "pkg/mod.py", "doomed")
+    assert gone.after is None and gone.before == 1.0 and gone.line == 0
+    grow = metric(result, "pkg/mod.py", "Box.grow")
+    assert (grow.before, grow.after) == (3.0, 9.0)
+    mi = metric(result, "pkg/mod.py", "parse", "mi")
+    assert mi.before is not None and mi.after is not None and mi.after < mi.before
+    assert mi.rank_after in ("A", "B", "C")
+
+
+def test_unchanged_functions_are_not_measured(result: AnalyzerResult) -> None:
+    assert not any(m.symbol == "stable" for m in result.metrics)
+
+
+def test_findings_for_threshold_and_jump(result: AnalyzerResult) -> None:
+    by_symbol = {f.symbol: f for f in result.findings}
+    assert set(by_symbol) == {"parse", "fresh", "Box.grow"}
+    parse = by_symbol["parse"]
+    assert parse.rule_id == "complexity-threshold" and parse.severity is Severity.WARNING
+    assert parse.message.startswith("parse() went from 6 (B) to 17 (C)")
+    assert parse.fingerprint == finding_fingerprint("radon", "complexity-threshold", "pkg/mod.py", "def parse(x):\n")
+    assert by_symbol["fresh"].message.startswith("new function fresh() has cyclomatic complexity 13 (C)")
+    grow = by_symbol["Box.grow"]  # 3 -> 9: under the threshold, but a jump of 6
+    assert grow.rule_id == "complexity-jump" and grow.severity is Severity.INFO
+    assert result.findings[0].path == "pkg/mod.py"
+
+
+def test_new_files_and_bad_sources(result: AnalyzerResult) -> None:
+    small = metric(result, "new.py", "small")
+    assert small.before is None and small.after == 2.0
+    assert not any(m.path in ("broken.py", "empty.py") for m in result.metrics)
+    assert any(n.startswith("broken.py: syntax error") for n in result.notes)
+    assert any("pre-image does not parse" in n for n in result.notes if n.startswith("old_broken.py"))
+    fine = metric(result, "old_broken.py", "fine")
+    assert fine.before is None and fine.after == 2.0
+
+
+def test_thresholds_are_options() -> None:
+    files = [changed("m.py", AFTER, BEFORE)]
+    res = Radon().analyze(files, AnalysisContext(Path("/x"), RadonOptions(cc_threshold=30, cc_jump=50)))
+    assert res.findings == ()
+    assert len(res.metrics) == 2 * 4  # cc and mi of parse, fresh, doomed, Box.grow
+
+
+def test_a_stalling_file_gets_its_time_limit_and_the_rest_is_measured() -> None:
+    stall = "def slow():\n    text = '''\n" + "a = 1\n" * 20000 + "'''\n    return text\n"
+    files = [changed("stall.py", stall), changed("after.py", branches("later", 3))]
+    res = Radon().analyze(files, AnalysisContext(Path("/x"), RadonOptions(file_timeout=0.5)))
+    assert "stall.py: radon timed out after 0.5 s" in res.notes
+    assert metric(res, "after.py", "later").after == 4.0
+    assert not any(m.path == "stall.py" for m in res.metrics)
