@@ -22,7 +22,7 @@ from reviewbot.baseline import Baseline
 from reviewbot.config import Settings
 from reviewbot.diff import ChangedFile, FileStatus, Patch
 from reviewbot.filtering import place, visible
-from reviewbot.models import Candidate, Comment, Evidence, Finding, Review, SkippedFile, Stats, Summary
+from reviewbot.models import Candidate, Comment, DiffPosition, Evidence, Finding, Review, SkippedFile, Stats, Summary
 from reviewbot.sources import Source, check_post_image
 from reviewbot.textio import UnsafePath, decode_source
 
@@ -168,7 +168,7 @@ def run_review(
         findings, known = screened.findings, 0
         if baseline is not None:
             findings, known = baseline.filter(findings, files, settings.file.filter)
-        placed, outside = _place_findings(findings, files, settings)
+        placed, outside, elsewhere = _place_findings(findings, files, settings)
         evidence = replace(evidence, findings=placed)
         inp = ReviewInput(patch, files, evidence, settings, workdir, source.root, source.rev)
         candidates, stats = reviewer(inp)
@@ -185,10 +185,10 @@ def run_review(
         files_reviewed=tuple(sf.path for sf in files),
         files_skipped=skipped,
         analyzers=evidence.statuses,
-        metrics=tuple(m for m in evidence.metrics if m.delta),
+        metrics=tuple(m for m in evidence.metrics if m.name == "cc" and m.delta),
         cut=cut,
         notes=notes + screened.notes + stats.notes + ranked.notes,
-        moved_to_summary=ranked.moved_to_summary,
+        moved_to_summary=ranked.moved_to_summary + tuple(_summary_comment(f) for f in elsewhere),
     )
     stats = replace(stats, seconds=round(time.monotonic() - started, 3), notes=())  # notes went to the summary
     return Review(ranked.comments, summary, stats, ranked.rejected)
@@ -196,18 +196,41 @@ def run_review(
 
 def _place_findings(
     findings: Sequence[Finding], files: Sequence[SourceFile], settings: Settings
-) -> tuple[tuple[Finding, ...], int]:
-    """Tag each finding with its diff position and keep those the filter mode shows; count the rest."""
+) -> tuple[tuple[Finding, ...], int, tuple[Finding, ...]]:
+    """Tag each finding with its diff position and keep those the filter mode shows; count the rest.
+
+    A finding in a file the change did not touch (e.g. a caller that still uses a changed signature) cannot be an
+    inline comment, but it is about this change: it is returned separately, for the summary, never dropped.
+    """
     by_path = {sf.path: sf for sf in files}
     kept: list[Finding] = []
+    elsewhere: list[Finding] = []
     dropped = 0
     for finding in findings:
         placed = place(finding, by_path.get(finding.path))
         if visible(placed, settings.file.filter):
             kept.append(placed)
+        elif placed.position is DiffPosition.UNKNOWN:
+            elsewhere.append(placed)
         else:
             dropped += 1
-    return tuple(kept), dropped
+    return tuple(kept), dropped, tuple(elsewhere)
+
+
+def _summary_comment(f: Finding) -> Comment:
+    return Comment(
+        path=f.path,
+        line=f.line,
+        end_line=f.end_line,
+        severity=f.severity,
+        origin=f.origin,
+        body=f.message,
+        score=0.0,
+        reason="in a file this change does not touch, so it cannot be an inline comment",
+        cwe=f.cwe,
+        sources=(f.origin,),
+        fingerprint=f.fingerprint,
+    )
 
 
 def default_jobs() -> int:

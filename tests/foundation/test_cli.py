@@ -262,3 +262,19 @@ def test_help_does_not_import_heavy_modules() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_stale_caller_in_an_untouched_file_goes_to_the_summary(repo, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    repo.write("lib.py", "def reserve(item, qty):\n    return qty\n")
+    repo.write("use.py", "from lib import reserve\n\nreserve('a', 1)\n")
+    repo.commit()
+    repo.write("lib.py", "def reserve(item, qty, warehouse):\n    return qty\n")
+    monkeypatch.chdir(repo.path)
+    code = main(["review", "--analyzers", "facts", "--format", "json"])
+    doc = json.loads(capsys.readouterr().out)
+    jsonschema.validate(doc, SCHEMA)
+    [moved] = doc["summary"]["moved_to_summary"]
+    assert (moved["path"], moved["line"], moved["origin"]) == ("use.py", 3, "facts:signature-change-caller")
+    assert "warehouse" in moved["body"]
+    assert "outside-diff-filter" not in doc["summary"]["cut"]
+    assert code == 0  # summary-only items do not fail the run
