@@ -13,7 +13,6 @@ libcst metadata is slow (measured: about 600 lines/s with scope and qualified-na
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -83,19 +82,7 @@ def _ast_lines(text: str) -> list[tuple[str, int, int, int]] | None:
     tree = _source.parse_python(text)
     if isinstance(tree, SyntaxError):
         return None
-    out: list[tuple[str, int, int, int]] = []
-
-    def walk(node: ast.AST, prefix: str) -> None:
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                start = min([child.lineno, *(d.lineno for d in child.decorator_list)])
-                out.append((prefix + child.name, start, child.end_lineno or child.lineno, child.lineno))
-                walk(child, f"{prefix}{child.name}.")
-            elif isinstance(child, ast.stmt) or isinstance(child, (ast.excepthandler, ast.match_case)):
-                walk(child, prefix)
-
-    walk(tree, "")
-    return out
+    return [(q, start, end, line) for q, start, end, line, _ in _source.ast_defs(tree)]
 
 
 def defs(p: Parsed) -> list[Def]:
@@ -138,6 +125,23 @@ def body_statements(node: cst.ClassDef) -> Sequence[cst.CSTNode]:
     return body.body if isinstance(body, cst.IndentedBlock) else ()
 
 
+_NONE = cst.Name("None")
+
+
+def _bindings_only(stmt: cst.BaseSmallStatement) -> cst.BaseSmallStatement | None:
+    """A module- or class-level statement reduced to the names it binds: assigned values become ``None`` (big
+    literal tables cost scope analysis time and bind nothing), bare expressions go."""
+    if isinstance(stmt, cst.Assign):
+        return stmt.with_changes(value=_NONE)
+    if isinstance(stmt, cst.AnnAssign):
+        return stmt.with_changes(value=_NONE if stmt.value is not None else None, annotation=cst.Annotation(_NONE))
+    if isinstance(stmt, cst.AugAssign):
+        return stmt.with_changes(value=_NONE)
+    if isinstance(stmt, cst.Expr):
+        return None
+    return stmt
+
+
 _PASS = cst.IndentedBlock(body=[cst.SimpleStatementLine(body=[cst.Pass()])])
 
 
@@ -167,6 +171,10 @@ def resolve_scopes(p: Parsed, touched: Collection[Def], all_defs: Sequence[Def])
                     out.append(s)
             elif isinstance(s, (cst.FunctionDef, cst.ClassDef)) and id(s) not in keep:
                 out.append(s.with_changes(body=_PASS, decorators=()))  # the name stays bound; nothing else
+            elif isinstance(s, cst.SimpleStatementLine):
+                small = [x for x in (_bindings_only(x) for x in s.body) if x is not None]
+                if small:
+                    out.append(s.with_changes(body=small))
             else:
                 out.append(s)
         return out

@@ -1,7 +1,8 @@
 """Child process of the radon adapter: complexity and maintainability of every function, one source at a time.
 
 Run as ``python -c <this file's text> INPUT START`` from an empty directory (not as a script: the script's
-directory, ours, holds modules named ``radon.py`` and ``pylint.py`` that would shadow the real ones). INPUT is a JSON list of source texts; from index START
+directory, ours, holds modules named ``radon.py`` and ``pylint.py`` that would shadow the real ones). INPUT is a JSON
+list of {"text", "want"} jobs (``want``: the functions to measure); from index START
 on, one JSON line per source is written and flushed, so the parent can give each source its own time limit
 (``mi_visit`` can stall for a minute on a file with long multi-line literals), kill this process when one
 overruns, and start a new one after it. Imports nothing from reviewbot.
@@ -25,8 +26,9 @@ def _mi(source: str) -> float | None:
         return None
 
 
-def functions(text: str) -> list[dict[str, Any]]:
-    """Every function and method (closures included) with its qualified name, lines, cc and mi."""
+def functions(text: str, want: set[tuple[str, int]] | None = None) -> list[dict[str, Any]]:
+    """Every function and method (closures included) with its qualified name, lines, cc and mi; only those in
+    ``want`` (qualified name, def line) when given: the maintainability index is the expensive part."""
     from radon.complexity import cc_rank, cc_visit
 
     lines = text.splitlines(keepends=True)
@@ -34,6 +36,10 @@ def functions(text: str) -> list[dict[str, Any]]:
 
     def add_function(func: Any, prefix: str) -> None:
         qualname = f"{prefix}{func.name}"
+        if want is not None and (qualname, func.lineno) not in want:
+            for inner in func.closures:
+                add_function(inner, qualname + ".")
+            return
         source = "".join(lines[func.lineno - 1 : func.endline])
         out.append(
             {
@@ -71,10 +77,12 @@ def main(argv: list[str]) -> int:
     sys.stdout.write('{"ready": true}\n')
     sys.stdout.flush()
     with open(argv[1], encoding="utf-8") as fh:
-        texts = json.load(fh)
-    for index in range(int(argv[2]), len(texts)):
+        jobs = json.load(fh)  # [{"text": ..., "want": [[qualname, line], ...] or null}, ...]
+    for index in range(int(argv[2]), len(jobs)):
+        job = jobs[index]
+        want = None if job.get("want") is None else {(str(n), int(line)) for n, line in job["want"]}
         try:
-            record: dict[str, Any] = {"i": index, "functions": functions(texts[index])}
+            record: dict[str, Any] = {"i": index, "functions": functions(job["text"], want)}
         except Exception as exc:  # noqa: BLE001 - reported per source, the next one still runs
             record = {"i": index, "error": f"{type(exc).__name__}: {exc}"}
         sys.stdout.write(json.dumps(record) + "\n")

@@ -135,6 +135,25 @@ def parsable(items: Sequence[Target], tool: str) -> tuple[list[Target], list[str
     return ok, notes
 
 
+def ast_defs(tree: ast.Module) -> list[tuple[str, int, int, int, bool]]:
+    """(qualified name, first line with decorators, last line, def line, is a class) of every def, in source
+    order, parents before children (the order libcst's statements give too)."""
+    out: list[tuple[str, int, int, int, bool]] = []
+
+    def walk(node: ast.AST, prefix: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                start = min([child.lineno, *(d.lineno for d in child.decorator_list)])
+                end = child.end_lineno or child.lineno
+                out.append((prefix + child.name, start, end, child.lineno, isinstance(child, ast.ClassDef)))
+                walk(child, f"{prefix}{child.name}.")
+            elif isinstance(child, (ast.stmt, ast.excepthandler, ast.match_case)):
+                walk(child, prefix)
+
+    walk(tree, "")
+    return out
+
+
 def symbol_finder(text: str) -> Callable[[int], str]:
     """line -> qualified name of the innermost def/class enclosing it ("" at module level or if unparsable)."""
     tree = parse_python(text)

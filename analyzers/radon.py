@@ -11,6 +11,7 @@ A Finding when a changed function crosses ``cc_threshold`` or its complexity gro
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import selectors
@@ -19,6 +20,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any, ClassVar
@@ -60,48 +62,68 @@ class Radon:
     def analyze(self, files: Sequence[SourceFile], ctx: AnalysisContext) -> AnalyzerResult:
         opts = ctx.options if isinstance(ctx.options, RadonOptions) else RadonOptions()
         notes: list[str] = []
-        jobs: list[tuple[SourceFile, str, str]] = []  # (file, side, text)
+        plans: list[_FilePlan] = []
         for sf in files:
             after = _source.parse_python(sf.text)
             if isinstance(after, SyntaxError):
                 notes.append(_source.unparsable_note(self.name, sf.path, sf.text, after))
                 continue
-            jobs.append((sf, "after", sf.text))
-            if sf.before is not None:
-                before = _source.parse_python(sf.before)
-                if isinstance(before, SyntaxError):
-                    notes.append(f"{sf.old_path or sf.path}: the pre-image does not parse; radon measured only after")
-                else:
-                    jobs.append((sf, "before", sf.before))
+            before = _source.parse_python(sf.before) if sf.before is not None else None
+            if isinstance(before, SyntaxError):
+                notes.append(f"{sf.old_path or sf.path}: the pre-image does not parse; radon measured only after")
+                before = None
+                sf = SourceFile(sf.path, sf.text, None, sf.old_path, sf.added_lines, sf.hunks)
+            new_funcs = _functions(after)
+            old_funcs = _functions(before) if before is not None else {}
+            pairs = _changes.touched(sf, list(new_funcs), list(old_funcs))
+            if pairs:
+                plans.append(_FilePlan(sf, pairs, new_funcs, old_funcs))
+        jobs: list[tuple[_FilePlan, str, dict[str, Any]]] = []
+        for plan in plans:
+            want_new = [[s.name, plan.new_funcs[s]] for _, s in plan.pairs if s is not None]
+            want_old = [[s.name, plan.old_funcs[s]] for s, _ in plan.pairs if s is not None]
+            if want_new:
+                jobs.append((plan, "after", {"text": plan.sf.text, "want": want_new}))
+            if want_old and plan.sf.before is not None:
+                jobs.append((plan, "before", {"text": plan.sf.before, "want": want_old}))
         if not jobs:
             return AnalyzerResult(notes=tuple(notes))
-        results, error = _measure([text for _, _, text in jobs], opts)
-        by_file: dict[str, dict[str, list[dict[str, Any]] | None]] = {}
-        for (sf, side, _), res in zip(jobs, results):
-            slot = by_file.setdefault(sf.path, {})
+        results, error = _measure([job for _, _, job in jobs], opts)
+        for (plan, side, _), res in zip(jobs, results):
             if isinstance(res, str):
-                label = sf.path if side == "after" else f"{sf.old_path or sf.path} (before)"
+                label = plan.sf.path if side == "after" else f"{plan.sf.old_path or plan.sf.path} (before)"
                 notes.append(f"{label}: radon {res}")
-                slot[side] = None
             else:
-                slot[side] = res
+                plan.measured[side] = {(str(f["name"]), int(f["line"])): f for f in res}
         metrics: list[Metric] = []
         findings: list[Finding] = []
-        for sf in files:
-            found = by_file.get(sf.path)
-            if not found or found.get("after") is None:
+        for plan in plans:
+            if "after" not in plan.measured and "before" not in plan.measured:
                 continue
-            slot = found
-            after_funcs = slot["after"] or []
-            before_funcs = slot.get("before") or []
-            m, f = _compare(sf, after_funcs, before_funcs, opts)
+            m, f = _compare(plan, opts)
             metrics += m
             findings += f
         return AnalyzerResult(findings=tuple(findings), metrics=tuple(metrics), notes=tuple(notes), error=error)
 
 
-def _measure(texts: list[str], opts: RadonOptions) -> tuple[list[list[dict[str, Any]] | str], str]:
-    """Run the worker over ``texts``: per text its functions, or a string saying what went wrong with it."""
+@dataclass
+class _FilePlan:
+    sf: SourceFile
+    pairs: list[tuple[_changes.Span | None, _changes.Span | None]]
+    new_funcs: dict[_changes.Span, int]  # span -> def line (radon's ``lineno``)
+    old_funcs: dict[_changes.Span, int]
+    measured: dict[str, dict[tuple[str, int], dict[str, Any]]] = field(default_factory=dict)
+
+
+def _functions(tree: ast.Module | None) -> dict[_changes.Span, int]:
+    """The functions and methods radon measures (not classes), as spans (with decorators) -> def line."""
+    if tree is None:
+        return {}
+    return {_changes.Span(q, start, end): line for q, start, end, line, is_class in _source.ast_defs(tree) if not is_class}
+
+
+def _measure(texts: list[dict[str, Any]], opts: RadonOptions) -> tuple[list[list[dict[str, Any]] | str], str]:
+    """Run the worker over the jobs: per job the functions measured, or a string saying what went wrong."""
     results: list[list[dict[str, Any]] | str] = ["was not measured"] * len(texts)
     error = ""
     overall = time.monotonic() + opts.timeout
@@ -122,7 +144,7 @@ def _one_child(
     code: str,
     data: Path,
     start: int,
-    texts: list[str],
+    texts: list[dict[str, Any]],
     results: list[list[dict[str, Any]] | str],
     opts: RadonOptions,
     overall: float,
@@ -192,23 +214,20 @@ def _one_child(
         proc.stdout.close()
 
 
-def _spans(funcs: list[dict[str, Any]]) -> list[_changes.Span]:
-    return [_changes.Span(str(f["name"]), int(f["line"]), int(f["end_line"])) for f in funcs]
-
-
-def _compare(
-    sf: SourceFile, after: list[dict[str, Any]], before: list[dict[str, Any]], opts: RadonOptions
-) -> tuple[list[Metric], list[Finding]]:
-    after_at = {(f["name"], f["line"]): f for f in after}
-    before_at = {(f["name"], f["line"]): f for f in before}
+def _compare(plan: _FilePlan, opts: RadonOptions) -> tuple[list[Metric], list[Finding]]:
+    after_at = plan.measured.get("after", {})
+    before_at = plan.measured.get("before", {})
+    sf = plan.sf
     metrics: list[Metric] = []
     findings: list[Finding] = []
-    for old, new in _changes.touched(sf, _spans(after), _spans(before)):
-        a = after_at.get((new.name, new.line)) if new else None
-        b = before_at.get((old.name, old.line)) if old else None
+    for old, new in plan.pairs:
+        a = after_at.get((new.name, plan.new_funcs[new])) if new else None
+        b = before_at.get((old.name, plan.old_funcs[old])) if old else None
+        if a is None and b is None:  # e.g. a method of a class defined inside a function: radon skips those
+            continue
         ref = new or old
         assert ref is not None
-        line = new.line if new else 0  # a removed function has no post-image line
+        line = plan.new_funcs[new] if new else 0  # a removed function has no post-image line
         for key in ("cc", "mi"):
             va = a.get(key) if a else None
             vb = b.get(key) if b else None
@@ -226,14 +245,14 @@ def _compare(
                 )
             )
         if a is not None and new is not None:
-            finding = _complexity_finding(sf, new, int(a["cc"]), int(b["cc"]) if b else None, opts)
+            finding = _complexity_finding(sf, new, plan.new_funcs[new], int(a["cc"]), int(b["cc"]) if b else None, opts)
             if finding is not None:
                 findings.append(finding)
     return metrics, findings
 
 
 def _complexity_finding(
-    sf: SourceFile, span: _changes.Span, after: int, before: int | None, opts: RadonOptions
+    sf: SourceFile, span: _changes.Span, def_line: int, after: int, before: int | None, opts: RadonOptions
 ) -> Finding | None:
     crossed = after > opts.cc_threshold and (before is None or before <= opts.cc_threshold)
     jumped = before is not None and after - before >= opts.cc_jump
@@ -246,7 +265,6 @@ def _complexity_finding(
         message = f"{short}() went from {before} ({cc_rank(before)}) to {after} ({cc_rank(after)})"
     message += f" (threshold {opts.cc_threshold}, jump {opts.cc_jump}); consider splitting it"
     rule = "complexity-threshold" if crossed else "complexity-jump"
-    def_line = _def_line(sf.text, span)
     return Finding(
         tool="radon",
         rule_id=rule,
@@ -260,13 +278,3 @@ def _complexity_finding(
         symbol=span.name,
         url="https://radon.readthedocs.io/en/latest/intro.html#cyclomatic-complexity",
     )
-
-
-def _def_line(text: str, span: _changes.Span) -> int:
-    """The ``def`` line of a function (radon's ``lineno`` may point at its first decorator)."""
-    lines = text.splitlines()
-    for n in range(span.line, min(span.end_line, len(lines)) + 1):
-        stripped = lines[n - 1].lstrip()
-        if stripped.startswith(("def ", "async def ")):
-            return n
-    return span.line

@@ -6,8 +6,9 @@ Measures the wall time of single semgrep invocations with the pack in ``rules/``
 * ``scan-100``: the pack on 100 real Python files, all passed explicitly on the command line.
 
 The 100 files are the largest standard-library modules that have fewer than 2000 lines
-(taken from ``Path(os.__file__).parent``, site-packages excluded), copied into a temporary
-directory so that no ignore file or git state influences the scan.
+(taken from ``Path(os.__file__).parent``, site-packages excluded), copied with their relative
+paths into a temporary directory so that no ignore file or git state influences the scan. The
+targets are passed relative to semgrep's working directory (see ``run_semgrep``).
 
 Each measurement is done twice: with ``--config rules/`` (one YAML file per rule, as used by
 ``semgrep --test``) and with the pack merged into a single JSON config file, which is how the
@@ -89,7 +90,7 @@ def run_semgrep(semgrep: str, config: Path, targets: list[Path], jobs: int, extr
     # Targets are passed relative to the working directory: semgrep 1.x spawns one `semgrep-core`
     # process per scanning root that is not a file under the CWD (~0.1 s each), which would
     # otherwise add ~10 s to a 100-file scan.
-    cwd = targets[0].parent
+    cwd = Path(os.path.commonpath([t.parent for t in targets]))
     cmd = [semgrep, "scan", *SEMGREP_FLAGS, f"--jobs={jobs}", "--config", str(config), *extra,
            *[os.path.relpath(t, cwd) for t in targets]]
     start = time.perf_counter()
@@ -132,8 +133,12 @@ def main() -> int:
         corpus = tmpdir / "corpus"
         corpus.mkdir()
         targets = []
-        for i, src in enumerate(sample):
-            dst = corpus / f"{i:03d}_{src.parent.name}_{src.name}"
+        stdlib = Path(os.__file__).parent
+        for src in sample:
+            # keep the relative layout (e.g. test/test_ssl.py) so that the rules' `paths:` filters
+            # behave as they would in a real repository
+            dst = corpus / src.relative_to(stdlib)
+            dst.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(src, dst)
             targets.append(dst)
         total_bytes = sum(t.stat().st_size for t in targets)

@@ -1,36 +1,45 @@
-def transfer(account, amount):
+from django.core.exceptions import PermissionDenied
+from flask import Flask, abort, request
+
+app = Flask(__name__)
+
+
+def delete_project(request, project):
     # ruleid: assert-used-for-validation
-    assert amount > 0, "amount must be positive"
-    account.balance -= amount
+    assert request.user.is_staff, "staff only"
+    project.delete()
 
 
-def set_role(user, role):
+@app.route("/transfer", methods=["POST"])
+def transfer():
     # ruleid: assert-used-for-validation
-    assert role in ("admin", "member")
-    user.role = role
+    assert request.json["amount"] > 0
+    return {"ok": True}
 
 
-def parse_port(value):
+def edit_document(user, doc):
     # ruleid: assert-used-for-validation
-    assert isinstance(value, int)
-    return value
+    assert doc.owner == user or user.is_admin
+    doc.save()
 
 
-def transfer_checked(account, amount):
+def delete_project_ok(request, project):
     # ok: assert-used-for-validation
+    if not request.user.is_staff:
+        raise PermissionDenied("staff only")
+    project.delete()
+
+
+@app.route("/transfer-ok", methods=["POST"])
+def transfer_ok():
+    amount = request.json["amount"]
     if amount <= 0:
-        raise ValueError("amount must be positive")
-    account.balance -= amount
+        abort(400)
+    return {"ok": True}
 
 
-def _internal(buf, size):
+def normalise(values):
+    result = [v / sum(values) for v in values]
     # ok: assert-used-for-validation
-    assert size >= 0
-    return buf[:size]
-
-
-def process(items):
-    result = [i * 2 for i in items]
-    # ok: assert-used-for-validation
-    assert len(result) == len(items)
+    assert len(result) == len(values)
     return result

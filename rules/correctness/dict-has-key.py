@@ -12,3 +12,9 @@ def lookup_ok(config, key):
         return config[key]
     # ok: dict-has-key
     return config.get("default")
+
+
+def key_supported(curses):
+    import curses as c
+    # ok: dict-has-key
+    return c.has_key(13)

@@ -19,3 +19,5 @@ def login_ok(user):
     logger.info(f"static message")
     # ok: logging-eager-formatting
     print(f"user {user.name} logged in")
+    # ok: logging-eager-formatting
+    logger.info("adding '%s' to '%s'", user.name, user.group)

@@ -33,6 +33,17 @@ async def signup_background(user):
     return task
 
 
+async def stream_all(users):
+    # ok: missing-await
+    async for item in ticker(users):
+        print(item)
+
+
+async def ticker(items):
+    for i in items:
+        yield i
+
+
 async def batch(users):
     # ok: missing-await
     coros = [send_email(u.email, "hi") for u in users]

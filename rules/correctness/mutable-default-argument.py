@@ -38,6 +38,13 @@ def total(values=[]):
     return sum(values)
 
 
+def fib(n, _cache={}):
+    if n not in _cache:
+        # ok: mutable-default-argument
+        _cache[n] = n if n < 2 else fib(n - 1) + fib(n - 2)
+    return _cache[n]
+
+
 def normalise(values=[]):
     values = list(values)
     # ok: mutable-default-argument

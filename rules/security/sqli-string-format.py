@@ -49,6 +49,11 @@ def count_users(conn):
     return conn.execute(f"SELECT count(*) FROM {USERS_TABLE} WHERE active = 1").fetchone()
 
 
+def find_quoted(conn, name):
+    # ok: sqli-string-format
+    return conn.execute("SELECT * FROM users WHERE name LIKE '%s'", (name,)).fetchall()
+
+
 def log_message(logger, user):
     # ok: sqli-string-format
     logger.info("select from where: %s" % user)

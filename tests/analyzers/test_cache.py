@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -132,8 +133,6 @@ def test_decoding_validates_every_field() -> None:
             target = target[part]
         target[path[-1]] = value
         body = json.dumps(broken["result"], sort_keys=True, ensure_ascii=False)
-        import hashlib
-
         broken["sha256"] = hashlib.sha256(body.encode()).hexdigest()  # even with a matching checksum
         with pytest.raises(CorruptEntry):
             decode_entry(json.dumps(broken).encode(), "k")
@@ -174,3 +173,15 @@ def test_unwritable_cache_only_costs_speed(workdir: Path, setup: tuple[list[Sour
     blocker.write_text("")
     ev = run([Echo()], files, workdir, Cache(blocker), {"echo": LogOptions(log=str(log))})
     assert ev.statuses[0].status is Status.OK and len(ev.findings) == 4
+
+
+class BrokenSettings(Echo):
+    def settings_key(self, ctx: object) -> str:
+        raise OSError("rule directory vanished")
+
+
+def test_a_failing_cache_hook_only_costs_the_cache(workdir: Path, setup: tuple[list[SourceFile], Path, Cache]) -> None:
+    files, log, cache = setup
+    ev = run([BrokenSettings()], files, workdir, cache, {"echo": LogOptions(log=str(log))})
+    assert ev.statuses[0].status is Status.OK and len(ev.findings) == 4 and ev.statuses[0].cached == 0
+    assert not list(cache.root.rglob("*.json"))

@@ -2,7 +2,7 @@
 
 * `semgrep --test rules/` must pass: every `# ruleid:` line is flagged, no `# ok:` line is, and
   every `<rule-id>.fixed.py` matches the autofix output;
-* `semgrep --validate` accepts the pack offline;
+* the whole pack loads offline without config errors;
 * the pack has >= 60 rules (>= 40 security), each with the required metadata and a test file
   with at least two positive and two negative cases;
 * docs/rules.md is up to date with the pack.
