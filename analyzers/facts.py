@@ -51,7 +51,7 @@ class FactsOptions(BaseOptions):
     scan_max_bytes: int = Field(default=40_000_000, ge=0)
     scan_max_file_bytes: int = Field(default=1_000_000, ge=1)
     scan_seconds: float = Field(default=30.0, gt=0)
-    metadata_max_lines: int = Field(default=20000, ge=0)  # more touched lines than this: no scope metadata
+    metadata_max_lines: int = Field(default=20000, ge=0)  # touched lines, in all files, that get scope metadata
 
 
 @dataclass(frozen=True)
@@ -98,6 +98,8 @@ class Facts:
         notes: list[str] = []
         changes: list[Change] = []
         parsed_after: dict[str, Parsed] = {}
+        budget = opts.metadata_max_lines  # lines of touched defs that get scope metadata, over all files
+        unresolved: list[str] = []
         for sf in files:
             after = D.parse(sf.path, sf.text)
             if isinstance(after, str):
@@ -125,12 +127,13 @@ class Facts:
             touched_new = [n for _, n in pairs if n is not None]
             touched_old = [o for o, _ in pairs if o is not None]
             size = sum(d.span.end_line - d.span.line + 1 for d in (*touched_new, *touched_old) if not d.span.holes)
-            if size <= opts.metadata_max_lines:
+            if size <= budget:
+                budget -= size
                 D.resolve_scopes(after, touched_new, new_defs)
                 if before is not None:
                     D.resolve_scopes(before, touched_old, old_defs)
-            else:
-                notes.append(f"{sf.path}: {size} changed lines of defs, over metadata_max_lines; reads not resolved")
+            elif touched_new or touched_old:
+                unresolved.append(sf.path)
             for old, new in pairs:
                 facts += _def_facts(sf, old, new, before, after, opts)
                 if (
@@ -143,6 +146,12 @@ class Facts:
                     what = cs.describe_change(old_sig, new_sig)
                     if what:
                         changes.append(Change(sf.path, new, old_sig, new_sig, tuple(what)))
+        if unresolved:
+            shown = ", ".join(unresolved[:3]) + (f" and {len(unresolved) - 3} more" if len(unresolved) > 3 else "")
+            notes.append(
+                f"facts without names read or qualified calls for {shown}: the change touches more than "
+                f"metadata_max_lines={opts.metadata_max_lines} lines of functions"
+            )
         if changes and opts.call_sites:
             more_facts, more_findings, more_notes = find_callers(changes, files, parsed_after, ctx, opts)
             facts += more_facts

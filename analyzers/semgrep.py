@@ -2,7 +2,8 @@
 
 What the measurements dictated:
 
-- start-up costs about 2.3 s, so every target goes into one invocation and the rules load once;
+- start-up costs about 2.3 s, so all targets go into one invocation and the rules load once (a diff of 80 files
+  or more is split in batches the runner runs in parallel: semgrep itself keeps about one core busy);
 - the version check waits about 96 s unless disabled, and metrics must be off: ``--metrics=off
   --disable-version-check`` and ``SEMGREP_ENABLE_VERSION_CHECK=0``;
 - a registry config (``p/python``, ``auto``, a URL) waits 98 s and then fails offline: refused up front;
@@ -82,7 +83,8 @@ class Semgrep:
     name: ClassVar[str] = "semgrep"
     Options: ClassVar[type[SemgrepOptions]] = SemgrepOptions
     per_file: ClassVar[bool] = True  # reviewbot's rules are intra-file
-    splittable: ClassVar[bool] = False  # 2.3 s of start-up: one invocation for all files
+    splittable: ClassVar[bool] = True  # semgrep keeps about one core busy: big diffs run in parallel batches...
+    min_batch: ClassVar[int] = 40  # ... of at least this many files (2.3 s of start-up and rule loading each)
 
     def version(self) -> str:
         return f"semgrep {_semgrep_version()}"

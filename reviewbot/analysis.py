@@ -11,7 +11,8 @@ Caching: a ``per_file`` adapter is cached per file (key: analyzer, version, effe
 content, pre-image and changed lines), and runs only on the misses; any other adapter is cached as a whole when it
 offers ``cache_key(files, ctx)`` (the facts analyzer keys on the repository state too), otherwise never.
 Optional adapter hooks, looked up with ``getattr``: ``settings_key(ctx) -> str`` (cache-key material beyond the
-options, e.g. rule file contents), ``cache_key(files, ctx) -> str | None``, ``splittable: bool``.
+options, e.g. rule file contents), ``cache_key(files, ctx) -> str | None``, ``splittable: bool`` (batches of files
+may run in parallel), ``min_batch: int`` (fewest files worth a batch of their own, for tools with a costly start).
 
 Per-file notes follow one convention so they can be cached with their file: they start with ``"<path>: "``.
 """
@@ -176,7 +177,7 @@ def _plan(
     if misses:
         batches = [misses]
         if getattr(analyzer, "splittable", False) and getattr(analyzer, "per_file", False) and jobs > 1:
-            n = min(jobs, max(1, len(misses) // MIN_BATCH))
+            n = min(jobs, max(1, len(misses) // max(1, int(getattr(analyzer, "min_batch", MIN_BATCH)))))
             batches = _balanced(misses, n)
         for batch in batches:
             lines = sum(sf.text.count("\n") + 1 for sf in batch)

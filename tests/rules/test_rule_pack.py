@@ -106,8 +106,7 @@ def test_rule_metadata(path, rule):
         assert meta.get("subcategory") and set(meta["subcategory"]) <= {"vuln", "audit"}
         assert isinstance(meta.get("owasp", []), list)
     if "fix" in rule or "fix-regex" in rule:
-        assert path.with_suffix("").with_suffix(".fixed.py").exists() or \
-            path.with_name(f"{rule['id']}.fixed.py").exists(), "rules with a fix need a .fixed.py test"
+        assert path.with_name(f"{rule['id']}.fixed.py").exists(), "rules with a fix need a .fixed.py test"
 
 
 @pytest.mark.parametrize("path,rule", RULES, ids=[r["id"] for _, r in RULES])

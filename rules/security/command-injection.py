@@ -1,0 +1,172 @@
+import asyncio
+import os
+import shlex
+import subprocess
+
+from fastapi import FastAPI
+from flask import Flask, abort, request
+
+app = Flask(__name__)
+ALLOWED_HOSTS = {"example.com", "example.org"}
+api = FastAPI()
+ALLOWED_BRANCHES = ("main", "develop")
+ALLOWED_TOOLS = {"dig", "whois"}
+
+
+# --- os.system / os.popen / os.exec* / os.spawn* ---
+
+
+@app.route("/ping")
+def ping():
+    host = request.args.get("host", "")
+    # ruleid: command-injection
+    status = os.system("ping -c 1 " + host)
+    return {"status": status}
+
+
+@app.route("/logs/<service>")
+def logs(service):
+    # ruleid: command-injection
+    out = os.popen(f"journalctl -u {service} -n 50").read()
+    return out
+
+
+@app.post("/run")
+def run_tool():
+    tool = request.form["tool"]
+    # ruleid: command-injection
+    os.execvp(tool, [tool, "--version"])
+
+
+def open_editor(request):
+    editor = request.GET.get("editor", "vi")
+    # ruleid: command-injection
+    os.spawnlp(os.P_WAIT, editor, editor, "/srv/notes.txt")
+    return None
+
+
+@app.route("/ping-quoted")
+def ping_quoted():
+    host = request.args.get("host", "")
+    # ok: command-injection
+    os.system("ping -c 1 " + shlex.quote(host))
+    return "ok"
+
+
+@app.route("/ping-allowed")
+def ping_allowed():
+    host = request.args.get("host", "")
+    if host not in ALLOWED_HOSTS:
+        abort(400)
+    # ok: command-injection
+    os.system("ping -c 1 " + host)
+    return "ok"
+
+
+@app.route("/sleep")
+def sleep_for():
+    seconds = int(request.args.get("s", "1"))
+    # ok: command-injection
+    os.system(f"sleep {seconds}")
+    return "ok"
+
+
+@app.route("/static-cmd")
+def static_cmd():
+    host = request.args.get("host")
+    host = "localhost"
+    # ok: command-injection
+    os.system("ping -c 1 " + host)
+    return "ok"
+
+
+# --- subprocess with shell=True ---
+
+
+@app.route("/ping")
+def ping_8():
+    host = request.args.get("host")
+    cmd = f"ping -c 1 {host}"
+    # ruleid: command-injection
+    result = subprocess.run(cmd, shell=True, capture_output=True, text=True)
+    return result.stdout
+
+
+@app.route("/grep", methods=["POST"])
+def grep():
+    data = request.get_json()
+    # ruleid: command-injection
+    return subprocess.check_output("grep -r '%s' /srv/logs" % data["pattern"], shell=True)
+
+
+@api.get("/convert/{name}")
+async def convert(name: str):
+    # ruleid: command-injection
+    proc = await asyncio.create_subprocess_shell("convert /uploads/" + name + " out.png")
+    return {"rc": await proc.wait()}
+
+
+@app.route("/ping-list")
+def ping_list():
+    host = request.args.get("host")
+    # ok: command-injection
+    result = subprocess.run(["ping", "-c", "1", host], capture_output=True, text=True)
+    return result.stdout
+
+
+@app.route("/ping-quoted")
+def ping_quoted_12():
+    host = request.args.get("host")
+    # ok: command-injection
+    subprocess.run("ping -c 1 " + shlex.quote(host), shell=True)
+    return "ok"
+
+
+@app.route("/checkout")
+def checkout():
+    branch = request.args["branch"]
+    if branch in ALLOWED_BRANCHES:
+        # ok: command-injection
+        subprocess.run(f"git checkout {branch}", shell=True, check=True)
+    return "ok"
+
+
+@api.get("/uptime")
+async def uptime(verbose: bool = False):
+    # ok: command-injection
+    return subprocess.check_output("uptime", shell=True)
+
+
+# --- program chosen by the request ---
+
+
+@app.route("/tool")
+def tool():
+    name = request.args["tool"]
+    target = request.args["target"]
+    # ruleid: command-injection
+    return subprocess.check_output([name, target])
+
+
+@app.route("/exec", methods=["POST"])
+def execute():
+    cmdline = request.form["cmd"]
+    # ruleid: command-injection
+    subprocess.run(shlex.split(cmdline), check=True)
+    return "done"
+
+
+@app.route("/lookup")
+def lookup():
+    target = request.args["target"]
+    # ok: command-injection
+    return subprocess.check_output(["dig", "+short", target])
+
+
+@app.route("/tool-allowed")
+def tool_allowed():
+    name = request.args["tool"]
+    if name not in ALLOWED_TOOLS:
+        abort(404)
+    # ok: command-injection
+    return subprocess.check_output([name, "example.com"])
