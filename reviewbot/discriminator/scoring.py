@@ -1,4 +1,4 @@
-"""Step 6, *score*: every signal becomes a score in [0, 1]. Every weight lives here (documented in docs/ranking.md).
+"""Step 6, *score*: every signal becomes a score in [0, 1]. Every weight lives here (documented in the README, "How ranking works").
 
 The score is a logistic model: a prior log-odds from the candidate's severity and its source's own confidence, plus
 one log-likelihood-ratio-like term per signal the checks produced, squashed with the logistic function:
