@@ -15,7 +15,7 @@ from reviewbot.commands.action import action as action_command
 ROOT = Path(__file__).resolve().parents[2]
 ACTION = ROOT / "action.yml"
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.y*ml"))
-DOCS = ROOT / "docs" / "github.md"
+DOCS = ROOT / "README.md"  # the documented workflow users copy
 PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
 
 
@@ -92,7 +92,8 @@ def test_no_example_uses_pull_request_target() -> None:
 
 def test_documented_workflow_has_the_required_settings() -> None:
     text = DOCS.read_text(encoding="utf-8")
-    workflow = yaml.safe_load(re.findall(r"```yaml\n(.*?)```", text, re.DOTALL)[0])
+    blocks = re.findall(r"```yaml\n(.*?)```", text, re.DOTALL)
+    workflow = yaml.safe_load(next(b for b in blocks if b.lstrip().startswith(("#", "name:")) and "jobs:" in b))
     job = workflow["jobs"]["review"]
     assert job["permissions"] == {"contents": "read", "pull-requests": "write"}
     assert "models: read" in text and "security-events: write" in text
