@@ -12,7 +12,7 @@ targets are passed relative to semgrep's working directory (see ``run_semgrep``)
 
 Each measurement is done twice: with ``--config rules/`` (one YAML file per rule, as used by
 ``semgrep --test``) and with the pack merged into a single JSON config file, which is how the
-adapter should invoke semgrep (semgrep validates every config file separately, so loading 80+
+adapter should invoke semgrep (semgrep validates every config file separately, so loading dozens of
 small files costs several seconds more than loading one merged file).
 
 Usage::
