@@ -324,7 +324,10 @@ def _context() -> Any:
     server that has the adapters' modules loaded); spawn elsewhere. Never plain fork: the runner may have threads."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         mp = multiprocessing.get_context("forkserver")
-        mp.set_forkserver_preload(["reviewbot.analysis", "reviewbot.analyzers.base"])
+        # No preload: the server process starts as `python -c ...`, so the current directory (the user's
+        # repository, untrusted) is first on its sys.path, and a `reviewbot/` folder there would be imported in
+        # place of ours. Each worker instead imports after `prepare()` has given it this process's sys.path.
+        mp.set_forkserver_preload([])
         return mp
     return multiprocessing.get_context("spawn")
 

@@ -74,6 +74,20 @@ def test_installed_wheel_reviews_next_to_a_decoy_analyzers_package(wheel: Path, 
     )
     assert proc.returncode == 0, proc.stderr
     assert '"files_reviewed": [\n      "app.py"\n    ]' in proc.stdout
+    # Analyzers run in worker processes: a `reviewbot/` folder in the reviewed repository must not replace ours
+    # there either (the process that forks the workers starts with the current directory on its path).
+    repo.write("reviewbot/__init__.py", "raise SystemExit('decoy reviewbot package was imported')\n")
+    repo.write("app.py", "import subprocess\nsubprocess.call(input(), shell=True)\n")
+    env.pop("PYTHONPATH")
+    worker_run = subprocess.run(
+        [env_dir / "bin" / "reviewbot", "review", "--format", "json", "--analyzers", "bandit", "--no-cache"],
+        cwd=repo.path, capture_output=True, text=True, env=env,
+    )
+    assert worker_run.returncode == 1, worker_run.stderr
+    assert '"origin": "bandit:B602"' in worker_run.stdout
+    env["PYTHONPATH"] = "."
+    (repo.path / "reviewbot" / "__init__.py").unlink()
+    (repo.path / "reviewbot").rmdir()
     probe = subprocess.run(
         [py, "-c", "import reviewbot.analyzers, reviewbot.rules; print(reviewbot.analyzers.__file__)"],
         cwd=repo.path, capture_output=True, text=True, env=env, check=True,
