@@ -413,11 +413,12 @@ def _sites_cst(module: cst.Module) -> list[Site]:
             )
             rng = positions[node]
             cls = next(((n, b) for n, b in reversed(self.stack) if b is not None), None)
+            symbol = ".".join(n for n, _ in self.stack)
             found.append(
                 Site(
                     tuple(parts) if parts else None, callee, super_init, CallShape.of(node),
-                    rng.start.line, rng.end.line, code(node, 100), ".".join(n for n, _ in self.stack),  # type: ignore[attr-defined]
-                    cls[0] if cls else None, cls[1] if cls else (),
+                    rng.start.line, rng.end.line, code(node, 100), symbol, cls[0] if cls else None,
+                    cls[1] if cls else (),
                 )
             )
 

@@ -2,8 +2,8 @@
 
 Each adapter (or each batch of files of a ``splittable`` one) runs in a worker process of its own, started by a
 ``forkserver`` (``spawn`` where there is none; never a plain fork of a possibly threaded process) in a session of
-its own, so that an adapter that hangs can be killed
-with every tool it started. At most ``jobs`` workers run at once, the most expensive first. An exception escaping
+its own, so that an adapter that hangs can be killed with every tool it started. At most ``jobs`` workers run at
+once, the most expensive first. An exception escaping
 an adapter, a worker that dies, and a worker that overruns its analyzer's ``timeout`` all become an error status
 for that analyzer alone; the others' results stand.
 
@@ -43,7 +43,7 @@ MIN_BATCH = 4  # files per batch when a splittable analyzer is split
 
 # Rough CPU seconds per 1000 lines, measured on the stdlib (semgrep with reviewbot's rule pack); only the order in
 # which tasks are started depends on them: the longest first, so that the long poles do not start last.
-_COST = {"pylint": 0.9, "semgrep": 1.5, "bandit": 0.5, "facts": 0.45, "radon": 0.15}
+_COST = {"pylint": 0.9, "semgrep": 0.35, "bandit": 0.5, "facts": 0.45, "radon": 0.15}
 _STARTUP = {"semgrep": 2.5, "pylint": 1.0}
 
 

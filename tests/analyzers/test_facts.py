@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -326,3 +327,21 @@ def test_added_file_facts_have_no_before(tmp_path: Path) -> None:
     res = Facts().analyze([sf], AnalysisContext(tmp_path, FactsOptions()))
     assert {f.side for f in res.facts} == {"after"}
     assert facts_of(res, "a")["change"] == "function added"
+
+
+NEWER = [((3, 12), 'd = {"a": 1}\ns = f"{d["a"]}"\n'), ((3, 14), 'n = 1\ns = t"{n}"\n')]
+
+
+def test_callers_in_files_only_libcst_can_parse(tmp_path: Path) -> None:
+    newer = next((text for version, text in NEWER if sys.version_info[:2] < version), None)
+    if newer is None:
+        pytest.skip("the running Python parses every sample")
+    r = GitRepo(tmp_path / "r").init()
+    before = "def area(w, h):\n    return w * h\n"
+    after = "def area(w):\n    return w * w\n"
+    r.write("geo.py", before)
+    r.write("use.py", newer + "from geo import area\n\n\ndef f():\n    return area(1, 2)\n")
+    r.commit()
+    r.write("geo.py", after)
+    res = Facts().analyze([changed("geo.py", after, before)], AnalysisContext(r.path, FactsOptions(), repo_root=r.path))
+    assert [(f.path, f.line, f.symbol) for f in res.findings] == [("use.py", 7, "f")]
