@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
@@ -47,6 +47,9 @@ class AnalysisContext:
     repo_root: Path | None = None  # the repository, read-only (e.g. `git grep` for call sites); None for a bare patch
     rev: str | None = None  # revision of the post-image in repo_root; None means the working tree
     trusted: Mapping[str, Any] = field(default_factory=dict)  # settings from the trusted config (rcfile, rule paths)
+    # What of each file the review reports on: all of it, or only its hunks (added and context lines). An adapter
+    # may skip work that cannot produce a finding inside the scope (semgrep leaves untouched function bodies out).
+    scope: Literal["file", "hunks"] = "file"
 
 
 class Analyzer(Protocol):

@@ -15,6 +15,10 @@ Each measurement is done twice: with ``--config rules/`` (one YAML file per rule
 adapter should invoke semgrep (semgrep validates every config file separately, so loading dozens of
 small files costs several seconds more than loading one merged file).
 
+Then the review's view: a 100-file *diff* of the same files (two functions of each gain a statement), through
+reviewbot's semgrep adapter with the whole pack, once reporting on the hunks only (the default: semgrep scans
+focused copies in which untouched function bodies are left out) and once on whole files (``filter = "file"``).
+
 Usage::
 
     python bench/rules.py [--repeat N] [--jobs N] [--profile] [--findings]
@@ -27,9 +31,12 @@ not a web application, so taint rules should stay silent).
 from __future__ import annotations
 
 import argparse
+import ast
 import collections
+import difflib
 import json
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -171,11 +178,63 @@ def main() -> int:
                     print(f"    {n:5d}  {rule_id}")
                 args.findings = False  # same results for both configs
 
+        diff = adapter_runs(targets, corpus, tmpdir / "work", args.repeat)
+
     load_s, scan_s = numbers["merged JSON"]
     dir_load, dir_scan = numbers["rules/ directory"]
     print(f"pack-load={load_s:.1f}s scan-{len(targets)}={scan_s:.1f}s "
           f"(merged JSON config; rules/ directory: pack-load={dir_load:.1f}s scan-{len(targets)}={dir_scan:.1f}s)")
+    print(f"diff-{len(targets)} through the adapter: hunks={diff['hunks']:.1f}s file={diff['file']:.1f}s "
+          f"({diff['file'] / diff['hunks']:.1f}x)")
     return 0
+
+
+def with_new_statements(text: str, rng: random.Random, count: int = 2) -> str:
+    """``text`` with a statement added at the top of ``count`` of its functions (picked with ``rng``)."""
+    lines = text.split("\n")
+    tree = ast.parse(text)
+    funcs = [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    funcs = [n for n in funcs if n.body[0].lineno > n.lineno]  # bodies on lines of their own
+    for node in sorted(rng.sample(funcs, min(count, len(funcs))), key=lambda n: -n.body[0].lineno):
+        first = node.body[0]
+        at = min([first.lineno, *(d.lineno for d in getattr(first, "decorator_list", []))])
+        lines.insert(at - 1, " " * first.col_offset + "_reviewed = None")
+    return "\n".join(lines)
+
+
+def adapter_runs(targets: list[Path], corpus: Path, work: Path, repeat: int) -> dict[str, float]:
+    """Wall time of reviewbot's semgrep adapter on a 100-file diff, per scope; prints the findings in hunks."""
+    from reviewbot.analyzers.base import AnalysisContext, SourceFile
+    from reviewbot.analyzers.semgrep import Semgrep, SemgrepOptions
+
+    rng = random.Random(1)
+    files = []
+    for path in targets:
+        before = path.read_text(encoding="utf-8")
+        after = with_new_statements(before, rng)
+        rel = path.relative_to(corpus).as_posix()
+        (work / rel).parent.mkdir(parents=True, exist_ok=True)
+        (work / rel).write_text(after, encoding="utf-8")
+        added, hunks = set(), []
+        matcher = difflib.SequenceMatcher(a=before.splitlines(), b=after.splitlines(), autojunk=False)
+        for group in matcher.get_grouped_opcodes(3):
+            hunks.append((group[0][3] + 1, group[-1][4]))
+            added.update(j for tag, _, _, j1, j2 in group if tag != "equal" for j in range(j1 + 1, j2 + 1))
+        files.append(SourceFile(rel, after, before, None, frozenset(added), tuple(hunks)))
+    out = {}
+    for scope in ("hunks", "file"):
+        def run(scope: str = scope) -> tuple[float, object]:
+            start = time.perf_counter()
+            res = Semgrep().analyze(files, AnalysisContext(work, SemgrepOptions(), scope=scope))
+            return time.perf_counter() - start, res
+        elapsed, res = best_of(repeat, run)
+        spans = {f.path: f.hunks for f in files}
+        inside = sum(any(a <= f.line <= b for a, b in spans[f.path]) for f in res.findings)
+        print(f"[adapter, {len(files)}-file diff, {sum(len(f.added_lines) for f in files)} added lines] "
+              f"scope={scope} {elapsed:.2f}s findings={len(res.findings)} in-hunks={inside} "
+              f"error={res.error or '-'} notes={len(res.notes)}")
+        out[scope] = elapsed
+    return out
 
 
 if __name__ == "__main__":

@@ -28,10 +28,10 @@ import signal
 import threading
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from reviewbot import __version__
 from reviewbot.analyzers.base import AnalysisContext, Analyzer, Options, SourceFile
@@ -83,13 +83,18 @@ def run_analyzers(
     trusted: Mapping[str, Any],
     cache: Cache | None,
     jobs: int | None = None,
+    scope: Literal["file", "hunks"] = "file",
 ) -> Evidence:
     """Run ``analyzers`` over ``files`` (post-images already written under ``workdir``) and gather the Evidence.
 
-    Never raises for an analyzer's failure; results are in the order of ``analyzers`` and sorted within."""
+    ``scope`` says what of each file the review reports on (see ``AnalysisContext.scope``). Never raises for an
+    analyzer's failure; results are in the order of ``analyzers`` and sorted within."""
     jobs = max(1, jobs or os.cpu_count() or 1)
     trusted = dict(trusted)
-    plans = [_plan(i, a, files, workdir, options, repo_root, rev, trusted, cache, jobs) for i, a in enumerate(analyzers)]
+    plans = [
+        _plan(i, a, files, AnalysisContext(workdir, Options(), repo_root, rev, trusted, scope), options, cache, jobs)
+        for i, a in enumerate(analyzers)
+    ]
     tasks = [t for p in plans for t in p.tasks]
     _execute(tasks, jobs)
     statuses: list[AnalyzerStatus] = []
@@ -128,18 +133,15 @@ def _plan(
     index: int,
     analyzer: Analyzer,
     files: Sequence[SourceFile],
-    workdir: Path,
+    where: AnalysisContext,
     options: Mapping[str, Options],
-    repo_root: Path | None,
-    rev: str | None,
-    trusted: dict[str, Any],
     cache: Cache | None,
     jobs: int,
 ) -> _Plan:
     name = getattr(analyzer, "name", type(analyzer).__name__)
     try:
         opts = options.get(name) or analyzer.Options()
-        ctx = AnalysisContext(workdir, opts, repo_root, rev, trusted)
+        ctx = replace(where, options=opts)
         version = analyzer.version()
     except Exception as exc:  # noqa: BLE001 - a broken adapter is an error status, not a crash
         return _Plan(analyzer, None, error=_one_line(exc))
@@ -149,7 +151,7 @@ def _plan(
     misses = list(files)
     try:
         if cache is not None:
-            base = [__version__, name, version, opts.model_dump_json(), _settings(analyzer, ctx)]
+            base = [__version__, name, version, opts.model_dump_json(), ctx.scope, _settings(analyzer, ctx)]
             if getattr(analyzer, "per_file", False):
                 misses = []
                 for sf in files:

@@ -102,6 +102,7 @@ def make_analyze(settings: Settings):  # type: ignore[no-untyped-def]
             trusted={},
             cache=cache,
             jobs=settings.file.jobs,
+            scope="hunks" if settings.file.filter in ("added", "diff_context") else "file",
         )
 
     return analyze
