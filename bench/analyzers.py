@@ -8,7 +8,9 @@ Two scenarios:
   by default), reviewed as ``--all-files`` would: every line added, no pre-image.
 - ``synthetic``: a 200-file diff in a scratch git repository: stdlib modules of every size (2-60 KB, tests left
   out) committed, then every file changed (its first function gains a required first parameter, a statement is
-  added), so the facts analyzer also searches the repository for callers (and finds them).
+  added), so the facts analyzer also searches the repository for callers (and finds them). Reviewed as
+  ``reviewbot review`` does by default, reporting on the hunks (semgrep scans focused copies); the CLIs get whole
+  files, as a user running them by hand would.
 
 Both sides run a snapshot of reviewbot's rule pack taken at the start (the pack may be edited meanwhile).
 
@@ -232,9 +234,11 @@ def _rule_files(node: Any) -> list[Any]:
     return sorted(found, key=str)
 
 
-def scenario(name: str, files: list[SourceFile], repo_root: Path | None, jobs: int | None, cli: bool) -> dict[str, Any]:
+def scenario(
+    name: str, files: list[SourceFile], repo_root: Path | None, jobs: int | None, cli: bool, scope: str = "file"
+) -> dict[str, Any]:
     lines = sum(sf.text.count("\n") for sf in files)
-    print(f"\n== {name}: {len(files)} files, {lines} lines, jobs={jobs or os.cpu_count()}", flush=True)
+    print(f"\n== {name}: {len(files)} files, {lines} lines, jobs={jobs or os.cpu_count()}, scope={scope}", flush=True)
     with tempfile.TemporaryDirectory(prefix="reviewbot-bench-") as tmp:
         workdir = Path(tmp) / "tree"
         workdir.mkdir()
@@ -247,7 +251,7 @@ def scenario(name: str, files: list[SourceFile], repo_root: Path | None, jobs: i
 
         def stage() -> Any:
             return run_analyzers(adapters, files, workdir, options, repo_root=repo_root, rev=None,
-                                 trusted=trusted, cache=cache, jobs=jobs)
+                                 trusted=trusted, cache=cache, jobs=jobs, scope=scope)
 
         cold, cold_mem, evidence = timed(stage)
         for s in evidence.statuses:
@@ -291,7 +295,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.synthetic:
         with tempfile.TemporaryDirectory(prefix="reviewbot-bench-repo-") as tmp:
             repo, files = synthetic_repo(Path(tmp), args.synthetic)
-            scenario("synthetic diff", files, repo, args.jobs, not args.no_cli)
+            # reviewed as `reviewbot review` does by default (filter "added"): findings in the hunks only
+            scenario("synthetic diff", files, repo, args.jobs, not args.no_cli, scope="hunks")
     return 0
 
 
