@@ -159,3 +159,30 @@ def test_semgrep_rule_tests():
     assert proc.returncode == 0, "semgrep --test failed:\n" + output[-20000:]
     assert summary and all("All tests passed" in line or "All fix tests passed" in line for line in summary), \
         "semgrep --test reported failures:\n" + output[-20000:]
+
+
+def _sync_script():  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location("sync_taint_sources", ROOT / "scripts" / "sync_taint_sources.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_web_taint_rules_share_one_source_block() -> None:
+    sync = _sync_script()
+    assert len(sync.sharing(RULES_DIR)) >= 15
+    assert sync.stale(RULES_DIR, sync.CANONICAL) == [], "run `python scripts/sync_taint_sources.py`"
+
+
+def test_a_drifted_copy_is_found_and_rewritten(tmp_path: Path) -> None:
+    sync = _sync_script()
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES_DIR, rules)
+    canonical = rules / "security" / "sql-injection.yaml"
+    drifted = rules / "security" / "ssrf.yaml"
+    before = drifted.read_text(encoding="utf-8")
+    drifted.write_text(before.replace("|view_args|", "|"), encoding="utf-8")
+    assert sync.stale(rules, canonical) == [drifted]
+    assert sync.sync(rules, canonical) == [drifted]
+    assert drifted.read_text(encoding="utf-8") == before
