@@ -17,8 +17,11 @@ candidates' own confidence order and of a random order, and the share of wrong f
 suggestion at the default threshold (per candidate, and per defect after merging: what a PR would show).
 
 Honesty notes (also printed): analyzers see only some defect classes; for the others the discriminator has only
-the parse / no-op / size / consensus signals, and the consensus signal exists only because of the sampling model
-above. Run with ``--no-duplicates`` and ``--no-verify`` to see what each part contributes.
+the parse / no-op / size / naturalness / consensus signals, and the consensus signal exists only because of the
+sampling model above. The true fix is the original line of a real file, which is written in that file's idiom, so
+the naturalness comparison (token pairs found elsewhere in the file) favours it more than it would favour a real
+model's right fix over its wrong ones: this generator's wrong edits are cruder than a model's. Run with
+``--no-duplicates`` and ``--no-verify`` to see what each part contributes.
 """
 
 from __future__ import annotations
@@ -77,7 +80,7 @@ KINDS = ("true", "wrong", "partial", "introduces", "noparse", "noop", "unrelated
 class Function:
     module: str  # file it came from (relative to its root)
     name: str
-    header: str  # the module's top-level imports
+    header: str  # the module's one-line top-level imports, and an import of the module's names the function uses
     source: str  # the function, dedented
 
 
@@ -142,6 +145,8 @@ def harvest(rng: random.Random, limit_files: int = 1500) -> list[Function]:
             if isinstance(n, (ast.Import, ast.ImportFrom)) and n.lineno == n.end_lineno
         ]
         header = "\n".join(dict.fromkeys(i for i in imports if i))
+        header_names = _top_level_names(ast.parse(header).body)
+        module_names = _top_level_names(tree.body)
         defs: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
         for node in tree.body:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -156,8 +161,41 @@ def harvest(rng: random.Random, limit_files: int = 1500) -> list[Function]:
             src = textwrap.dedent("\n".join(lines[start - 1 : end])) + "\n"
             if _parse(src) is None:
                 continue
-            out.append(Function(label, fn.name, header, src))
+            # The module's other top-level names the function uses (its classes, helpers, constants, names from
+            # multi-line imports) are imported from the module itself, as they are bound in the real file:
+            # otherwise the original line, and so the true fix, would reference an undefined name.
+            local, used = _names(fn)
+            needed = sorted((used & module_names) - local - header_names - {fn.name})
+            imported = f"from {_module_name(label)} import {', '.join(needed)}" if needed else ""
+            out.append(Function(label, fn.name, "\n".join(h for h in (header, imported) if h), src))
     return out
+
+
+def _top_level_names(body: Sequence[ast.stmt]) -> set[str]:
+    """Names a module binds at top level: definitions, assignments and imports, also under top-level if/try."""
+    out: set[str] = set()
+    for node in body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            out.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            out |= {(a.asname or a.name).split(".")[0] for a in node.names if a.name != "*"}
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            out |= {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+        elif isinstance(node, (ast.If, ast.Try)):
+            handlers = [h.body for h in node.handlers] if isinstance(node, ast.Try) else []
+            final = node.finalbody if isinstance(node, ast.Try) else []
+            for block in (node.body, node.orelse, final, *handlers):
+                out |= _top_level_names(block)
+    return out
+
+
+def _module_name(module: str) -> str:
+    """``stdlib/json/decoder.py`` -> ``json.decoder``; ``httpx/_api.py`` -> ``httpx._api`` (see ``_files``)."""
+    parts = module.removesuffix(".py").split("/")
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts[1:] if parts[0] == "stdlib" else parts)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -761,7 +799,7 @@ def candidates_for(inst: Instance, findings: Sequence[Finding], detected: set[st
         fix = Fix(inst.line, inst.line, replacement + "\n")
         patched = "".join(lines[: inst.line - 1]) + fix.replacement + "".join(lines[inst.line :])
         cands.append(
-            Candidate(inst.path, inst.line, inst.line, severity, f"{inst.cls}: proposed fix ({kind})",
+            Candidate(inst.path, inst.line, inst.line, severity, f"{inst.cls}: proposed fix",
                       f"llm:bench#{k}", fix=fix, confidence=round(conf, 2), cites=cites)
         )
         correct.append(text_hash(patched) == orig_hash)
@@ -958,7 +996,8 @@ def report(results: dict[str, dict[str, Scores]], judged: Sequence[Judged], dete
             detectors[o.split(":")[0]] += 1
     print("defects flagged by: " + (", ".join(f"{k} {v}" for k, v in sorted(detectors.items())) or "nothing"))
     print("note: classes with detected=0% are invisible to the analyzers; there the discriminator ranks by parse,")
-    print("no-op, size, consensus and confidence only, and consensus comes from this generator's sampling model.")
+    print("no-op, size, naturalness, consensus and confidence only; consensus comes from this generator's sampling")
+    print("model, and naturalness favours the true fix because it is the real file's original line.")
     a = results["all"]
     d, c = a["discriminator"].summary(), a["confidence"].summary()
     ratio = c["wrong_shown_per_defect"] / d["wrong_shown_per_defect"] if d["wrong_shown_per_defect"] else float("inf")

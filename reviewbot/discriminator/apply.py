@@ -93,7 +93,7 @@ def map_line(line: int, applied: Applied) -> int | None:
 _TOKEN = re.compile(r"\w+|\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*'|\S", re.UNICODE)
 
 
-def _tokens(text: str) -> list[str]:
+def tokens(text: str) -> list[str]:
     """Python tokens of a snippet, comments and layout dropped; a regex split when the snippet does not
     tokenize on its own (an unterminated bracket or string)."""
     skip = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER}
@@ -106,7 +106,7 @@ def _tokens(text: str) -> list[str]:
 
 def changed_tokens(old: str, new: str) -> int:
     """How many tokens a fix inserts plus deletes: its size, layout and comments not counted."""
-    a, b = _tokens(old), _tokens(new)
+    a, b = tokens(old), tokens(new)
     matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
     same = sum(block.size for block in matcher.get_matching_blocks())
     return (len(a) - same) + (len(b) - same)

@@ -4,6 +4,8 @@ Two fixes are equivalent when the files they produce have the same normalised sy
 ignored), whatever line range each claims. Samples of one model are not independent of each other: they count as
 consensus ("3 of 3 samples agree"), while another tool or another model on the same lines counts as agreement.
 Both are votes of noisy voters (CodeT's dual agreement, B4's view of candidates and checks as plausible, not true).
+The samples' mean self-confidence on the lines they fix is kept too: scoring uses it, rather than each sample's
+own, as the prior of every competing sample (see ``scoring.W_SELF_LLM``).
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ class Consensus:
     samples_flag: int = 0  # ... commenting on overlapping lines (itself included)
     samples_fixing: int = 0  # ... proposing some fix for overlapping lines (itself included)
     samples_fix: int = 0  # ... proposing an equivalent fix (itself included)
+    samples_confidence: float | None = None  # mean self-confidence of the samples' fixes for these lines
     agreement: tuple[str, ...] = ()  # origins of other independent sources flagging the same lines
     confirmed_by: tuple[str, ...] = ()  # origins of candidates citing (triaging) this candidate's finding
 
@@ -90,13 +93,16 @@ def consensus(
             size = len(members)
             families = len({family(candidates[j].origin) for j in members})
         total = fix_agree = flag_agree = fixing = 0
+        pooled: float | None = None
         if is_sample(c.origin):
             total = len(samples[mine])
             same = [j for j in [i, *neighbours] if family(candidates[j].origin) == mine]
             flag_agree = len({candidates[j].origin for j in same})
             if c.fix is not None:
-                fixing = len({candidates[j].origin for j in same if candidates[j].fix is not None})
+                fixes = [j for j in same if candidates[j].fix is not None]
+                fixing = len({candidates[j].origin for j in fixes})
                 fix_agree = 1
+                pooled = sum(candidates[j].confidence for j in fixes) / len(fixes)
             if i in fix_hashes:
                 fix_agree = len({candidates[j].origin for j in members if family(candidates[j].origin) == mine})
         out.append(
@@ -107,6 +113,7 @@ def consensus(
                 samples_flag=flag_agree,
                 samples_fixing=fixing,
                 samples_fix=fix_agree,
+                samples_confidence=pooled,
                 agreement=tuple(dict.fromkeys(agreement + cited)),
                 confirmed_by=confirmed,
             )

@@ -1,10 +1,11 @@
 """The discriminator: check every candidate against the code, score it, then merge, threshold and budget.
 
-For each candidate (see the README, "How ranking works"): 1. the fix applies to the anchored lines (in memory); 2. the patched file
-parses (libcst and ``ast``); 3. the analyzers re-run on all patched variants in one batch: which findings the fix
-resolves, which it introduces, the complexity change; 4. equivalent fixes are clustered and independent sources on
-the same lines counted; 5. optionally, the trusted test command runs with the fix applied; 6. a score in [0, 1]
-with a one-line reason. Every step's outcome goes into ``Verdict.steps``.
+For each candidate (see the README, "How ranking works"): 1. the fix applies to the anchored lines (in memory);
+2. the patched file parses (libcst and ``ast``); 3. the analyzers re-run on all patched variants in one batch: which
+findings the fix resolves, which it introduces, the complexity change; 4. equivalent fixes are clustered, independent
+sources on the same lines counted, and alternative fixes compared for how familiar their code is to the file;
+5. optionally, the trusted test command runs with the fix applied; 6. a score in [0, 1] with a one-line reason.
+Every step's outcome goes into ``Verdict.steps``.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from reviewbot.discriminator.apply import Applied, apply_fix, changed_tokens
 from reviewbot.discriminator.budget import rank
 from reviewbot.discriminator.consensus import Consensus, consensus, family, independent, overlaps
 from reviewbot.discriminator.execution import ExecResult, ExecutionCheck
+from reviewbot.discriminator.naturalness import Vocabulary
 from reviewbot.discriminator.parse import Parser
 from reviewbot.discriminator.reanalysis import Batch, Outcome, Reanalyze, Variant, run_batch
 from reviewbot.models import Candidate, Comment, Confidence, Finding, Verdict, line_span
@@ -54,13 +56,14 @@ class _Check:
     suppression: bool = False
     noop: bool = False
     tokens: int = 0
+    novel: int = 0  # token bigrams of the fix found nowhere else in the file
     outcome: Outcome | None = None
     target_resolved: bool | None = None
     resolved_targets: tuple[Finding, ...] = ()
     resolved_other: tuple[Finding, ...] = ()
     tests: ExecResult | None = None
     consensus: Consensus = field(default_factory=Consensus)
-    smallest_alternative: int | None = None
+    least_novel_alternative: int | None = None
 
 
 class Discriminator:
@@ -88,8 +91,9 @@ class Discriminator:
         checks = [_Check(c) for c in candidates]
         notes: list[str] = []
         parsers: dict[str, Parser] = {}
+        vocabularies: dict[str, Vocabulary] = {}
         for ch in checks:
-            self._apply_and_parse(ch, files, parsers)
+            self._apply_and_parse(ch, files, parsers, vocabularies)
         batch = self._reanalyze(checks, files, inp, notes)
         for i, ch in enumerate(checks):
             _attribute(ch, batch.outcomes.get(i) if batch else None, findings, batch)
@@ -99,7 +103,7 @@ class Discriminator:
         for ch, cons in zip(checks, consensus(candidates, fix_hashes, findings)):
             ch.consensus = cons
             ch.steps["consensus"] = _consensus_step(ch)
-        _smallest_alternatives(checks)
+        _alternatives(checks)
         self._execute(checks, files, inp, notes)
         comments = [_comment(ch, files.get(ch.candidate.path)) for ch in checks]
         withheld = Counter(
@@ -113,7 +117,9 @@ class Discriminator:
             notes.append(f"{total} suggested fix{'es' if total != 1 else ''} withheld ({why})")
         return comments, notes
 
-    def _apply_and_parse(self, ch: _Check, files: dict[str, SourceFile], parsers: dict[str, Parser]) -> None:
+    def _apply_and_parse(
+        self, ch: _Check, files: dict[str, SourceFile], parsers: dict[str, Parser], vocabularies: dict[str, Vocabulary]
+    ) -> None:
         c = ch.candidate
         if c.fix is None:
             ch.steps["applies"] = "no fix proposed"
@@ -133,6 +139,10 @@ class Discriminator:
         old = line_span(sf.text, c.fix.start_line, c.fix.end_line)
         ch.tokens = changed_tokens(old, c.fix.replacement)
         ch.suppression = len(_SUPPRESSION.findall(c.fix.replacement)) > len(_SUPPRESSION.findall(old))
+        vocabulary = vocabularies.get(c.path)
+        if vocabulary is None:
+            vocabulary = vocabularies[c.path] = Vocabulary(sf.text)
+        ch.novel = vocabulary.novel(c.fix.start_line, c.fix.end_line, c.fix.replacement)
         parser = parsers.get(c.path)
         if parser is None:
             parser = parsers[c.path] = Parser(sf.text)
@@ -263,26 +273,25 @@ def _attribute(ch: _Check, outcome: Outcome | None, findings: dict[str, Finding]
     ch.steps["reanalysis"] = "; ".join(parts) + f" ({ran})"
 
 
-def _smallest_alternatives(checks: list[_Check]) -> None:
-    """Record each fix's size, and for a shown fix that resolves its target the size of the smallest other such fix
-    for overlapping lines: among fixes that are equally effective, the smallest is preferred. Fixes nothing could
-    check are not compared (a larger one may be the one that is right)."""
-    effective = [
-        ch for ch in checks
-        if ch.applied is not None and ch.target_resolved is True and scoring.suggestion_ok(_signals(ch))
-    ]
+def _alternatives(checks: list[_Check]) -> None:
+    """Record each fix's size and how familiar its code is to the file, and for a shown fix the fewest unfamiliar
+    token pairs among the other shown fixes for overlapping lines: of alternative fixes, the one made of the
+    file's own idioms is preferred (naturalness.py)."""
+    shown = [ch for ch in checks if ch.applied is not None and scoring.suggestion_ok(_signals(ch))]
+    shown_ids = {id(ch) for ch in shown}
     for ch in checks:
         if ch.applied is None:
             continue
+        ch.steps["size"] = f"{ch.tokens} changed tokens"
+        familiar = f"{ch.novel} token pair{'s' if ch.novel != 1 else ''} found nowhere else in the file"
         others = [
-            o.tokens for o in effective
+            o.novel for o in shown
             if o is not ch and o.candidate.path == ch.candidate.path and overlaps(o.candidate, ch.candidate)
         ]
-        if others and ch in effective:
-            ch.smallest_alternative = min(others)
-            ch.steps["size"] = f"{ch.tokens} changed tokens; the smallest other fix that resolves it: {min(others)}"
-        else:
-            ch.steps["size"] = f"{ch.tokens} changed tokens"
+        if others and id(ch) in shown_ids:
+            ch.least_novel_alternative = min(others)
+            familiar += f"; the most familiar other fix for these lines: {min(others)}"
+        ch.steps["naturalness"] = familiar
 
 
 def _synthetic(c: Candidate, tool: str, rule: str) -> Finding:
@@ -324,11 +333,13 @@ def _signals(ch: _Check) -> scoring.Signals:
         introduces=tuple(f.severity for f in introduced),
         complexity_delta=ch.outcome.complexity_delta if ch.outcome else None,
         fix_tokens=ch.tokens,
-        smallest_alternative=ch.smallest_alternative,
+        novel_bigrams=ch.novel,
+        least_novel_alternative=ch.least_novel_alternative,
         independent=independent(cons),
         cluster_sources=cons.cluster_families,
         samples_fix=(cons.samples_fix, cons.samples_fixing),
         samples_flag=(cons.samples_flag, cons.samples_total),
+        samples_confidence=cons.samples_confidence,
         tests_passed=ch.tests.passed if ch.tests else None,
     )
 

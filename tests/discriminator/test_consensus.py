@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from reviewbot.discriminator.consensus import consensus, family, independent
 from reviewbot.models import Candidate, Confidence, Finding, Severity
 from tests.discriminator.conftest import llm
@@ -51,3 +53,14 @@ def test_equivalent_fix_from_another_source_counts_as_a_family() -> None:
     model = llm("a.py", 2, "x\n")
     out = consensus([replace(autofix, fix=model.fix), model], {0: "h", 1: "h"}, {})
     assert out[0].cluster_families == out[1].cluster_families == 2
+
+
+def test_samples_fixing_the_same_lines_pool_their_confidence() -> None:
+    cands = [llm("a.py", 3, "x\n", sample=0, confidence=0.9), llm("a.py", 3, "y\n", sample=1, confidence=0.3),
+             llm("a.py", 3, None, sample=2, confidence=0.1),  # comments without a fix: not a competing fix
+             llm("a.py", 8, "z\n", sample=3, confidence=0.8),  # other lines
+             llm("a.py", 3, "x\n", model="other", confidence=0.2)]  # another model
+    out = consensus(cands, {0: "h1", 1: "h2", 3: "h3", 4: "h1"}, {})
+    assert out[0].samples_confidence == out[1].samples_confidence == pytest.approx(0.6)
+    assert out[2].samples_confidence is None  # no fix of its own
+    assert out[3].samples_confidence == 0.8 and out[4].samples_confidence == 0.2

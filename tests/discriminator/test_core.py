@@ -20,7 +20,7 @@ from reviewbot.review_run import make_analyze, make_reanalyze
 from reviewbot.reviewer import static_review
 from reviewbot.sources import WorktreeSource
 from tests.conftest import git_state
-from tests.discriminator.conftest import llm
+from tests.discriminator.conftest import llm, review_input, source_file
 from tests.helpers import GitRepo
 
 BEFORE = '''"""Archives."""
@@ -125,3 +125,32 @@ def test_a_fix_anchored_on_other_lines_is_not_shown(changed: GitRepo) -> None:
     (c,) = result.comments
     assert c.suggestion is None and c.verdict is not None and c.verdict.applies is False
     assert c.verdict.steps["applies"] == "no: fix replaces lines 6-6 but the comment is on 7-7"
+
+
+COUNT = '''def total(items):
+    n = 0
+    for item in items:
+        n += item.size
+    return n
+
+
+def count(items):
+    return items.size
+'''
+
+
+def test_of_competing_samples_the_one_in_the_files_idiom_ranks_first() -> None:
+    """Two samples fix line 9; nothing re-analyses them. Their self-confidence is pooled, so the sure-of-itself
+    sample that brings in code the file never uses does not outrank the one written in the file's own terms."""
+    familiar = llm("app.py", 9, "    return len(items)\n", sample=0, confidence=0.3)
+    strange = llm("app.py", 9, "    return sum(1 for _ in items)\n", sample=1, confidence=0.95)
+    comments, _ = Discriminator().judge([familiar, strange], review_input([source_file("app.py", COUNT)]))
+    first, second = comments
+    assert first.suggestion is not None and second.suggestion is not None
+    assert first.score > second.score
+    assert first.verdict is not None and second.verdict is not None
+    assert first.verdict.steps["naturalness"] == (
+        "2 token pairs found nowhere else in the file; the most familiar other fix for these lines: 6"
+    )
+    assert "less-natural-than-alternatives -1.00" in second.verdict.steps["score"]
+    assert "confidence +0.18" in first.verdict.steps["score"] and "confidence +0.18" in second.verdict.steps["score"]

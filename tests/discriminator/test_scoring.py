@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from reviewbot.discriminator import scoring
 from reviewbot.discriminator.scoring import DEFAULT_THRESHOLD, Signals, score, suggestion_ok
 from reviewbot.models import Severity
@@ -53,10 +55,35 @@ def test_severity_of_what_a_fix_introduces_matters() -> None:
 
 
 def test_smaller_fixes_preferred() -> None:
-    small = score(verified(fix_tokens=2, smallest_alternative=2))[0]
-    large = score(verified(fix_tokens=12, smallest_alternative=2))[0]
-    huge = score(verified(fix_tokens=80))[0]
-    assert small > large and score(verified())[0] > huge
+    assert score(verified(fix_tokens=3))[0] == score(verified(fix_tokens=1))[0]  # a few tokens are free
+    assert score(verified(fix_tokens=3))[0] > score(verified(fix_tokens=12))[0] > score(verified(fix_tokens=80))[0]
+
+
+def test_of_alternatives_the_fix_made_of_the_files_own_code_is_preferred() -> None:
+    familiar = score(verified(novel_bigrams=1, least_novel_alternative=3))
+    strange = score(verified(novel_bigrams=3, least_novel_alternative=1))
+    assert familiar[0] > strange[0]
+    assert "less-natural-than-alternatives" not in familiar[1]
+    assert strange[1]["less-natural-than-alternatives"] == -2 * scoring.W_NOVEL
+    very_strange = score(verified(novel_bigrams=9, least_novel_alternative=1))[1]
+    assert very_strange["less-natural-than-alternatives"] == -scoring.MAX_COUNTED * scoring.W_NOVEL  # capped
+    # new code is allowed to be new: a fix with no shown alternative is not compared
+    assert score(verified(novel_bigrams=9))[0] == score(verified(novel_bigrams=0))[0]
+    # a withheld fix earns nothing and is compared with nothing
+    assert "less-natural-than-alternatives" not in score(verified(parses=False, novel_bigrams=9,
+                                                                  least_novel_alternative=0))[1]
+
+
+def test_competing_samples_share_their_models_confidence() -> None:
+    sure = verified(from_llm=True, target_resolved=None, confidence=0.9)
+    unsure = verified(from_llm=True, target_resolved=None, confidence=0.3)
+    assert score(sure)[0] > score(unsure)[0]  # alone, a sample's own confidence is its prior
+    pooled = {"samples_fix": (1, 2), "samples_confidence": 0.6}
+    a, b = score(replace(sure, **pooled)), score(replace(unsure, **pooled))  # type: ignore[arg-type]
+    assert a == b and a[1]["confidence"] == round(scoring.W_SELF_LLM * scoring.logit(0.6), 3)
+    # analyzers' confidence is never pooled
+    static = verified(confidence=0.9, **pooled)  # type: ignore[arg-type]
+    assert score(static)[1]["confidence"] == round(scoring.W_SELF_STATIC * scoring.logit(0.9), 3)
 
 
 def test_consensus_terms() -> None:
