@@ -47,11 +47,13 @@ def changed_lines(added: Collection[int], hunks: Collection[tuple[int, int]]) ->
     return out
 
 
-def focus(text: str, changed: Collection[int]) -> Focus | None:
+def focus(text: str, changed: Collection[int], tree: ast.Module | SyntaxError | None = None) -> Focus | None:
     """``text`` with the bodies of functions no line of ``changed`` falls in left out (see the module docstring).
+    ``tree``: ``text`` already parsed (``_source.parse_python``), if the caller has it.
 
     None when nothing can be left out, or when the running interpreter cannot parse ``text``."""
-    tree = parse_python(text)
+    if tree is None:
+        tree = parse_python(text)
     if isinstance(tree, SyntaxError) or not changed:
         return None
     lines = _LINES.findall(text)

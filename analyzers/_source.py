@@ -154,25 +154,15 @@ def ast_defs(tree: ast.Module) -> list[tuple[str, int, int, int, bool]]:
     return out
 
 
-def symbol_finder(text: str) -> Callable[[int], str]:
-    """line -> qualified name of the innermost def/class enclosing it ("" at module level or if unparsable)."""
-    tree = parse_python(text)
+def symbol_finder(text: str, tree: ast.Module | SyntaxError | None = None) -> Callable[[int], str]:
+    """line -> qualified name of the innermost def/class enclosing it ("" at module level or if unparsable).
+    ``tree``: ``text`` already parsed with ``parse_python``, if the caller has it."""
+    if tree is None:
+        tree = parse_python(text)
     if isinstance(tree, SyntaxError):
         return lambda _line: ""
-    spans: list[tuple[int, int, int, str]] = []  # (start, -end, depth, name)
-
-    def walk(node: ast.AST, prefix: str, depth: int) -> None:
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                name = f"{prefix}{child.name}"
-                start = min([child.lineno, *(d.lineno for d in child.decorator_list)])
-                spans.append((start, child.end_lineno or child.lineno, depth, name))
-                walk(child, name + ".", depth + 1)
-            else:
-                walk(child, prefix, depth)
-
-    walk(tree, "", 0)
-    spans.sort()
+    # (start, end, depth, name); defs live in statement bodies only, so ast_defs never walks an expression
+    spans = sorted((start, end, name.count("."), name) for name, start, end, _line, _cls in ast_defs(tree))
     starts = [s[0] for s in spans]
 
     def find(line: int) -> str:
@@ -192,6 +182,10 @@ class Symbols:
 
     def __init__(self) -> None:
         self._finders: dict[str, Callable[[int], str]] = {}
+
+    def prime(self, sf: SourceFile, tree: ast.Module | SyntaxError) -> None:
+        """Use ``tree`` (``sf.text`` parsed with ``parse_python``) instead of parsing the file again."""
+        self._finders[sf.path] = symbol_finder(sf.text, tree)
 
     def __call__(self, sf: SourceFile, line: int) -> str:
         finder = self._finders.get(sf.path)

@@ -128,7 +128,8 @@ class Semgrep:
             return AnalyzerResult(notes=tuple(notes))
         with tempfile.TemporaryDirectory(prefix="reviewbot-semgrep-") as tmp:
             scratch = Path(tmp).absolute()
-            focused = _focus_targets(items, scratch / "focus") if ctx.scope == "hunks" else {}
+            symbols = _source.Symbols()
+            focused = _focus_targets(items, scratch / "focus", symbols) if ctx.scope == "hunks" else {}
             items = [_source.Target(t.source, scratch / "focus" / t.source.path) if t.source.path in focused else t
                      for t in items]
             _write_rules(scratch / "rules.yaml", rules)
@@ -152,7 +153,6 @@ class Semgrep:
         assert report is not None
         by_path = _source.path_map(items)
         known = {r.id: r for r in rules}
-        symbols = _source.Symbols()
         findings = []
         for result in report.get("results") or []:
             finding = _finding(result, by_path, known, symbols, focused)
@@ -382,12 +382,15 @@ def _fix(text: str, start: Mapping[str, Any], end: Mapping[str, Any], replacemen
     return Fix(first, last, new.decode("utf-8", "surrogatepass"), f"semgrep autofix ({rule})")
 
 
-def _focus_targets(items: Sequence[_source.Target], root: Path) -> dict[str, Focus]:
-    """Write a focused copy (see ``_focus``) of each target that has code outside its hunks under ``root``."""
+def _focus_targets(items: Sequence[_source.Target], root: Path, symbols: _source.Symbols) -> dict[str, Focus]:
+    """Write a focused copy (see ``_focus``) of each target that has code outside its hunks under ``root``; the
+    parse each file needs for it also serves ``symbols``."""
     out: dict[str, Focus] = {}
     for t in items:
         sf = t.source
-        cut = focus(sf.text, changed_lines(sf.added_lines, sf.hunks))
+        tree = _source.parse_python(sf.text)
+        symbols.prime(sf, tree)
+        cut = focus(sf.text, changed_lines(sf.added_lines, sf.hunks), tree)
         if cut is None:
             continue
         disk = root / sf.path

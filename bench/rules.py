@@ -15,9 +15,10 @@ Each measurement is done twice: with ``--config rules/`` (one YAML file per rule
 adapter should invoke semgrep (semgrep validates every config file separately, so loading dozens of
 small files costs several seconds more than loading one merged file).
 
-Then the review's view: a 100-file *diff* of the same files (two functions of each gain a statement), through
-reviewbot's semgrep adapter with the whole pack, once reporting on the hunks only (the default: semgrep scans
-focused copies in which untouched function bodies are left out) and once on whole files (``filter = "file"``).
+Then the review's view: a 100-file *diff* of the same files (two functions of each gain a statement that one
+rule flags), through reviewbot's semgrep adapter with the whole pack, once reporting on the hunks only (the
+default: semgrep scans focused copies in which untouched function bodies are left out) and once on whole files
+(``filter = "file"``); the findings inside the hunks must be the same.
 
 Usage::
 
@@ -198,7 +199,8 @@ def with_new_statements(text: str, rng: random.Random, count: int = 2) -> str:
     for node in sorted(rng.sample(funcs, min(count, len(funcs))), key=lambda n: -n.body[0].lineno):
         first = node.body[0]
         at = min([first.lineno, *(d.lineno for d in getattr(first, "decorator_list", []))])
-        lines.insert(at - 1, " " * first.col_offset + "_reviewed = None")
+        # a statement the pack flags (none-comparison-eq), so that both scopes have findings to compare
+        lines.insert(at - 1, " " * first.col_offset + "_reviewed = __name__ == None")
     return "\n".join(lines)
 
 
@@ -221,7 +223,8 @@ def adapter_runs(targets: list[Path], corpus: Path, work: Path, repeat: int) -> 
             hunks.append((group[0][3] + 1, group[-1][4]))
             added.update(j for tag, _, _, j1, j2 in group if tag != "equal" for j in range(j1 + 1, j2 + 1))
         files.append(SourceFile(rel, after, before, None, frozenset(added), tuple(hunks)))
-    out = {}
+    out: dict[str, float] = {}
+    seen: dict[str, set[tuple[str, str, int, int]]] = {}
     for scope in ("hunks", "file"):
         def run(scope: str = scope) -> tuple[float, object]:
             start = time.perf_counter()
@@ -229,11 +232,13 @@ def adapter_runs(targets: list[Path], corpus: Path, work: Path, repeat: int) -> 
             return time.perf_counter() - start, res
         elapsed, res = best_of(repeat, run)
         spans = {f.path: f.hunks for f in files}
-        inside = sum(any(a <= f.line <= b for a, b in spans[f.path]) for f in res.findings)
+        seen[scope] = {(f.path, f.rule_id, f.line, f.column) for f in res.findings
+                       if any(a <= f.line <= b for a, b in spans[f.path])}
         print(f"[adapter, {len(files)}-file diff, {sum(len(f.added_lines) for f in files)} added lines] "
-              f"scope={scope} {elapsed:.2f}s findings={len(res.findings)} in-hunks={inside} "
+              f"scope={scope} {elapsed:.2f}s findings={len(res.findings)} in-hunks={len(seen[scope])} "
               f"error={res.error or '-'} notes={len(res.notes)}")
         out[scope] = elapsed
+    print(f"  findings in the hunks identical for both scopes: {seen['hunks'] == seen['file']}")
     return out
 
 
