@@ -3,7 +3,9 @@
 For every def the diff touched (new, removed, or its text or added lines changed), before and after: signature,
 decorators, return expressions, raised exceptions, calls made, names assigned and read, docstring presence. Before
 facts are given only where they differ from after. A changed signature also yields the call sites elsewhere in the
-repository that still use the old form: a ``signature-change-caller`` Finding each, plus Facts.
+repository that still use the old form: a ``signature-change-caller`` Finding each, plus Facts. With
+``descriptions`` off (no LLM to read them) only the findings are computed: an added file that the interpreter
+parses is then not even parsed by libcst unless the call-site search needs it.
 
 Measured: libcst resolves about 600 lines/s with scope and qualified-name metadata (7.6x slower than ``ast`` even to
 parse), so metadata is computed for the changed files only (and not at all for files over ``metadata_max_lines``),
@@ -52,6 +54,10 @@ class FactsOptions(BaseOptions):
     scan_max_file_bytes: int = Field(default=1_000_000, ge=1)
     scan_seconds: float = Field(default=30.0, gt=0)
     metadata_max_lines: int = Field(default=20000, ge=0)  # touched lines, in all files, that get scope metadata
+    # Facts describing the touched defs, for the LLM reviewer's prompts; nothing else reads them, so a review with
+    # no LLM configured turns this off and gets only the findings (stale callers of changed signatures, syntax
+    # errors) at a fraction of the cost.
+    descriptions: bool = True
 
 
 @dataclass(frozen=True)
@@ -100,7 +106,12 @@ class Facts:
         parsed_after: dict[str, Parsed] = {}
         budget = opts.metadata_max_lines  # lines of touched defs that get scope metadata, over all files
         unresolved: list[str] = []
+        deferred: list[SourceFile] = []  # parsed only if the call-site search needs them
         for sf in files:
+            if not opts.descriptions and sf.before is None:
+                if not isinstance(_source.parse_python(sf.text), SyntaxError):
+                    deferred.append(sf)  # no pre-image to compare with and nothing to describe
+                    continue
             after = D.parse(sf.path, sf.text)
             if isinstance(after, str):
                 note, finding = _unparsable(sf, after)
@@ -127,7 +138,9 @@ class Facts:
             touched_new = [n for _, n in pairs if n is not None]
             touched_old = [o for o, _ in pairs if o is not None]
             size = sum(d.span.end_line - d.span.line + 1 for d in (*touched_new, *touched_old) if not d.span.holes)
-            if size <= budget:
+            if not opts.descriptions:
+                pass  # no names-read facts to resolve
+            elif size <= budget:
                 budget -= size
                 D.resolve_scopes(after, touched_new, new_defs)
                 if before is not None:
@@ -135,7 +148,8 @@ class Facts:
             elif touched_new or touched_old:
                 unresolved.append(sf.path)
             for old, new in pairs:
-                facts += _def_facts(sf, old, new, before, after, opts)
+                if opts.descriptions:
+                    facts += _def_facts(sf, old, new, before, after, opts)
                 if (
                     old is not None
                     and new is not None
@@ -153,6 +167,10 @@ class Facts:
                 f"metadata_max_lines={opts.metadata_max_lines} lines of functions"
             )
         if changes and opts.call_sites:
+            for sf in deferred:
+                got = D.parse(sf.path, sf.text)
+                if not isinstance(got, str):
+                    parsed_after[sf.path] = got
             more_facts, more_findings, more_notes = find_callers(changes, files, parsed_after, ctx, opts)
             facts += more_facts
             findings += more_findings

@@ -1,6 +1,6 @@
 """Benchmark of the analyzer stage on large real-world changes.
 
-    python bench/analyzers.py [--stdlib N] [--synthetic N] [--jobs N] [--no-cli]
+    python bench/analyzers.py [--stdlib N] [--synthetic N] [--jobs N] [--no-cli] [--llm]
 
 Two scenarios:
 
@@ -12,7 +12,9 @@ Two scenarios:
   ``reviewbot review`` does by default, reporting on the hunks (semgrep scans focused copies); the CLIs get whole
   files, as a user running them by hand would.
 
-Both sides run a snapshot of reviewbot's rule pack taken at the start (the pack may be edited meanwhile).
+Both sides run a snapshot of reviewbot's rule pack taken at the start (the pack may be edited meanwhile). The
+facts analyzer runs as it does without an LLM configured (the default): findings only, no descriptions of every
+changed def; ``--llm`` times it with the descriptions that an LLM reviewer's prompts would get.
 
 For each it prints the wall time of reviewbot's analyzer stage (``run_analyzers`` with all five built-in
 analyzers, cold cache), of the four tools' own CLIs run one after another on the same files (pylint, bandit,
@@ -38,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from reviewbot.analyzers.base import SourceFile
+from reviewbot.analyzers.facts import FactsOptions
 from reviewbot.analyzers.semgrep import SemgrepOptions
 
 from reviewbot import analyzers as registry
@@ -235,10 +238,17 @@ def _rule_files(node: Any) -> list[Any]:
 
 
 def scenario(
-    name: str, files: list[SourceFile], repo_root: Path | None, jobs: int | None, cli: bool, scope: str = "file"
+    name: str,
+    files: list[SourceFile],
+    repo_root: Path | None,
+    jobs: int | None,
+    cli: bool,
+    scope: str = "file",
+    llm: bool = False,
 ) -> dict[str, Any]:
     lines = sum(sf.text.count("\n") for sf in files)
-    print(f"\n== {name}: {len(files)} files, {lines} lines, jobs={jobs or os.cpu_count()}, scope={scope}", flush=True)
+    print(f"\n== {name}: {len(files)} files, {lines} lines, jobs={jobs or os.cpu_count()}, scope={scope}, "
+          f"fact descriptions {'on (as with an LLM)' if llm else 'off (no LLM, the default)'}", flush=True)
     with tempfile.TemporaryDirectory(prefix="reviewbot-bench-") as tmp:
         workdir = Path(tmp) / "tree"
         workdir.mkdir()
@@ -246,7 +256,7 @@ def scenario(
         cache = Cache(Path(tmp) / "cache")
         adapters = [registry.load(n) for n in registry.DEFAULT_ENABLED]
         rules = snapshot_rules(Path(tmp) / "rules")
-        options = {"semgrep": SemgrepOptions(builtin=False)}
+        options = {"semgrep": SemgrepOptions(builtin=False), "facts": FactsOptions(descriptions=llm)}
         trusted = {"semgrep": {"rules": [str(Path(tmp) / "rules")]}}
 
         def stage() -> Any:
@@ -287,16 +297,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=None)
     parser.add_argument("--no-cli", action="store_true", help="do not time the tools' own CLIs")
     parser.add_argument("--skip-stdlib", action="store_true")
+    parser.add_argument("--llm", action="store_true",
+                        help="facts describe every changed def, as when an LLM reviewer is configured")
     args = parser.parse_args(argv)
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
     if not args.skip_stdlib:
         lib, names = stdlib_files(args.stdlib or None)
-        scenario(f"stdlib ({lib})", all_files_sources(lib, names), None, args.jobs, not args.no_cli)
+        scenario(f"stdlib ({lib})", all_files_sources(lib, names), None, args.jobs, not args.no_cli, llm=args.llm)
     if args.synthetic:
         with tempfile.TemporaryDirectory(prefix="reviewbot-bench-repo-") as tmp:
             repo, files = synthetic_repo(Path(tmp), args.synthetic)
             # reviewed as `reviewbot review` does by default (filter "added"): findings in the hunks only
-            scenario("synthetic diff", files, repo, args.jobs, not args.no_cli, scope="hunks")
+            scenario("synthetic diff", files, repo, args.jobs, not args.no_cli, scope="hunks", llm=args.llm)
     return 0
 
 

@@ -82,6 +82,10 @@ def make_analyze(settings: Settings):  # type: ignore[no-untyped-def]
 
     names = settings.enabled_analyzers
     adapters = [registry.load(n) for n in names]
+    options = {n: settings.options_for(n) for n in names}
+    if "facts" in options and not settings.file.llm.enabled:
+        # the facts that describe each def only feed the LLM's prompts: without an LLM, compute the findings only
+        options["facts"] = options["facts"].model_copy(update={"descriptions": False})
 
     def analyze(files: Sequence[SourceFile], workdir: Path, source: Source) -> Evidence:
         if not adapters:
@@ -96,7 +100,7 @@ def make_analyze(settings: Settings):  # type: ignore[no-untyped-def]
             adapters,
             files,
             workdir,
-            {n: settings.options_for(n) for n in names},
+            options,
             repo_root=source.root,
             rev=source.rev,
             trusted={},

@@ -345,3 +345,25 @@ def test_callers_in_files_only_libcst_can_parse(tmp_path: Path) -> None:
     r.write("geo.py", after)
     res = Facts().analyze([changed("geo.py", after, before)], AnalysisContext(r.path, FactsOptions(), repo_root=r.path))
     assert [(f.path, f.line, f.symbol) for f in res.findings] == [("use.py", 7, "f")]
+
+
+def test_without_descriptions_the_findings_are_the_same_and_nothing_is_described(repo: GitRepo) -> None:
+    full, lean = run(repo), run(repo, descriptions=False)
+    assert lean.findings == full.findings and lean.findings
+    assert {f.kind for f in lean.facts} <= {"call-site", "call-sites"}  # what the findings cite, no descriptions
+    assert {f.kind for f in full.facts} > {"signature", "calls", "call-site"}
+
+
+def test_without_descriptions_callers_in_added_files_and_syntax_errors_are_still_found(tmp_path: Path) -> None:
+    before = "def area(w, h):\n    return w * h\n"
+    after = "def area(w):\n    return w * w\n"
+    files = [
+        changed("geo.py", after, before),
+        changed("use.py", "from geo import area\n\n\ndef f():\n    return area(1, 2)\n"),  # added, never compared
+        changed("bad.py", "def g(:\n    pass\n"),
+    ]
+    res = Facts().analyze(files, AnalysisContext(tmp_path, FactsOptions(descriptions=False)))
+    assert sorted((f.rule_id, f.path, f.line) for f in res.findings) == [
+        ("signature-change-caller", "use.py", 5),
+        ("syntax-error", "bad.py", 1),
+    ]

@@ -1,10 +1,22 @@
-"""The review's filter decides how much of each file semgrep scans: hunks only by default, whole files when the
-filter reports on whole files (real semgrep, the shipped rule pack, a real repository)."""
+"""The review's settings decide what the analyzers do: the filter how much of each file semgrep scans (hunks only
+by default, whole files when the filter reports on whole files; real semgrep, the shipped rule pack, a real
+repository), and whether an LLM is configured whether the facts analyzer describes the changed defs."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+import pytest
+
+from reviewbot import analysis
+from reviewbot.analyzers.base import SourceFile
+from reviewbot.analyzers.facts import FactsOptions
+from reviewbot.config import FileSettings, Settings
+from reviewbot.llm.settings import LLMSettings
+from reviewbot.models import Evidence
+from reviewbot.review_run import make_analyze
+from reviewbot.sources import AllFilesSource
 from tests.helpers import GitRepo
 
 OLD = "def old(x):\n    if x == None:\n        return 0\n    return x\n\n\ndef new(y):\n    return y\n"
@@ -22,3 +34,29 @@ def test_findings_in_untouched_functions_follow_the_filter(repo: GitRepo, cli) -
         assert r.code in (0, 1), r
         lines[mode] = sorted(c["line"] for c in json.loads(r.out)["comments"] if c["rule"] == "none-comparison-eq")
     assert lines == {"added": [8], "diff_context": [8], "file": [2, 8]}
+
+
+@pytest.mark.parametrize(
+    ("file", "scope", "descriptions"),
+    [
+        (FileSettings(), "hunks", False),  # the default: no LLM, findings on added lines
+        (FileSettings(filter="file"), "file", False),
+        (FileSettings(filter="diff_context", llm=LLMSettings(provider="replay", cassette="c.json")), "hunks", True),
+        (FileSettings(filter="nofilter", llm=LLMSettings(dump_prompts="out")), "file", True),
+    ],
+)
+def test_settings_decide_scope_and_fact_descriptions(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, file: FileSettings, scope: str, descriptions: bool
+) -> None:
+    seen: dict[str, object] = {}
+
+    def fake_run(adapters, files, workdir, options, **kw):  # type: ignore[no-untyped-def]
+        seen.update(kw, facts=options["facts"])
+        return Evidence()
+
+    monkeypatch.setattr(analysis, "run_analyzers", fake_run)
+    analyze = make_analyze(Settings(file=file, analyzer_options={"facts": FactsOptions(max_items=5)}))
+    analyze([SourceFile("a.py", "x = 1\n")], tmp_path, AllFilesSource(tmp_path, (), in_repo=False))
+    assert seen["scope"] == scope
+    # the user's own facts options are kept; only the descriptions follow the LLM
+    assert seen["facts"] == FactsOptions(max_items=5, descriptions=descriptions)
