@@ -155,6 +155,18 @@ def test_demo_cassette_offline_without_analyzers(in_repo: None, tmp_path: Path) 
     assert data["stats"]["llm_calls"] == 3
 
 
+def test_demo_cassette_is_keyed_by_todays_prompts(in_repo: None, tmp_path: Path) -> None:
+    """With the real analyzers (the README's demo command) every prompt is found by its key: when templates,
+    analyzers or rules change what the demo prompts say, rebuild with `python -m tests.llm.demo_cassette`."""
+    out = tmp_path / "review.json"
+    argv = ["review", "--patch", "examples/demo.patch", "--no-cache", "-q", "--llm-cassette", str(DEMO_CASSETTE)]
+    code = main([*argv, "--format", "json", "--output", str(out)])
+    assert code in (0, 1)
+    notes = "\n".join(json.loads(out.read_text())["summary"]["notes"])
+    assert "no model was called" in notes
+    assert "replayed by label" not in notes, "the demo cassette is stale: run `python -m tests.llm.demo_cassette`"
+
+
 def test_dump_prompts_cli_calls_no_model(in_repo: None, tmp_path: Path) -> None:
     out = tmp_path / "prompts"
     code = main(
