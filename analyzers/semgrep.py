@@ -70,6 +70,9 @@ class SemgrepOptions(BaseOptions):
     exclude_rules: tuple[str, ...] = ()  # rule ids to leave out
     max_target_bytes: int = Field(default=2_000_000, ge=0)  # larger files are skipped and noted (0: no limit)
     rule_timeout: float = Field(default=5.0, ge=0)  # semgrep's per-rule, per-file timeout (0: none)
+    # When the review reports on hunks, scan focused copies (untouched function bodies left out). The built-in
+    # rules look no further than the enclosing function; turn this off for own rules that need a whole file.
+    focus: bool = True
 
 
 @dataclass(frozen=True)
@@ -129,7 +132,8 @@ class Semgrep:
         with tempfile.TemporaryDirectory(prefix="reviewbot-semgrep-") as tmp:
             scratch = Path(tmp).absolute()
             symbols = _source.Symbols()
-            focused = _focus_targets(items, scratch / "focus", symbols) if ctx.scope == "hunks" else {}
+            narrow = ctx.scope == "hunks" and opts.focus
+            focused = _focus_targets(items, scratch / "focus", symbols) if narrow else {}
             items = [_source.Target(t.source, scratch / "focus" / t.source.path) if t.source.path in focused else t
                      for t in items]
             _write_rules(scratch / "rules.yaml", rules)

@@ -120,10 +120,10 @@ def scans(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[SourceFil
     sf = changed("pkg/client.py", AFTER, BEFORE)
     materialize(work, [sf])
     out = {}
-    for scope in ("file", "hunks"):
-        res = Semgrep().analyze([sf], AnalysisContext(work, SemgrepOptions(), scope=scope))
+    for name, scope, opts in (("file", "file", {}), ("hunks", "hunks", {}), ("off", "hunks", {"focus": False})):
+        res = Semgrep().analyze([sf], AnalysisContext(work, SemgrepOptions(**opts), scope=scope))
         assert not res.error and not res.notes, (res.error, res.notes)
-        out[scope] = (sf, list(res.findings))
+        out[name] = (sf, list(res.findings))
     return out
 
 
@@ -141,3 +141,7 @@ def test_semgrep_on_a_focused_copy_finds_the_same_inside_the_hunks(scans: dict) 
     assert fix is not None and fix.replacement == "        return value is None\n"
     # what the whole-file scan found in the untouched function is not scanned at all
     assert any(f.line < 20 for f in whole) and all(f.line >= 20 for f in focused)
+
+
+def test_focus_can_be_turned_off_for_rules_that_need_whole_files(scans: dict) -> None:
+    assert scans["off"][1] == scans["file"][1]
