@@ -2,7 +2,8 @@
 
 Run as ``python -c <this file's text> INPUT START`` from an empty directory (not as a script: the script's
 directory, ours, holds modules named ``radon.py`` and ``pylint.py`` that would shadow the real ones). INPUT is a JSON
-list of {"text", "want"} jobs (``want``: the functions to measure); from index START
+list of {"text", "want", "mi"} jobs (``want``: the functions to measure; ``mi``: whether to compute the
+maintainability index, default true); from index START
 on, one JSON line per source is written and flushed, so the parent can give each source its own time limit
 (``mi_visit`` can stall for a minute on a file with long multi-line literals), kill this process when one
 overruns, and start a new one after it. Imports nothing from reviewbot.
@@ -26,9 +27,10 @@ def _mi(source: str) -> float | None:
         return None
 
 
-def functions(text: str, want: set[tuple[str, int]] | None = None) -> list[dict[str, Any]]:
-    """Every function and method (closures included) with its qualified name, lines, cc and mi; only those in
-    ``want`` (qualified name, def line) when given: the maintainability index is the expensive part."""
+def functions(text: str, want: set[tuple[str, int]] | None = None, mi: bool = True) -> list[dict[str, Any]]:
+    """Every function and method (closures included) with its qualified name, lines, cc and mi (None unless
+    ``mi``); only those in ``want`` (qualified name, def line) when given: the maintainability index is the
+    expensive part."""
     from radon.complexity import cc_rank, cc_visit
 
     lines = text.splitlines(keepends=True)
@@ -48,7 +50,7 @@ def functions(text: str, want: set[tuple[str, int]] | None = None) -> list[dict[
                 "end_line": func.endline,
                 "cc": func.complexity,
                 "rank": cc_rank(func.complexity),
-                "mi": _mi(source),
+                "mi": _mi(source) if mi else None,
             }
         )
         for inner in func.closures:
@@ -82,7 +84,7 @@ def main(argv: list[str]) -> int:
         job = jobs[index]
         want = None if job.get("want") is None else {(str(n), int(line)) for n, line in job["want"]}
         try:
-            record: dict[str, Any] = {"i": index, "functions": functions(job["text"], want)}
+            record: dict[str, Any] = {"i": index, "functions": functions(job["text"], want, bool(job.get("mi", True)))}
         except Exception as exc:  # noqa: BLE001 - reported per source, the next one still runs
             record = {"i": index, "error": f"{type(exc).__name__}: {exc}"}
         sys.stdout.write(json.dumps(record) + "\n")

@@ -1,4 +1,5 @@
-"""radon: cyclomatic complexity and maintainability index of every changed function, before and after.
+"""radon: cyclomatic complexity and (with ``maintainability``) maintainability index of every changed function,
+before and after.
 
 The rank A-F comes from ``cc_rank`` (radon's ``Function.letter`` is F/M for function/method, not a rank). radon runs
 in a child process (``_radon_worker``) that reports source by source; each source gets ``file_timeout`` seconds
@@ -44,6 +45,9 @@ class RadonOptions(BaseOptions):
     cc_threshold: int = Field(default=10, ge=1)  # a finding when a function goes above this (11+ is rank C)
     cc_jump: int = Field(default=5, ge=1)  # ... or grows by at least this much
     file_timeout: float = Field(default=20.0, gt=0)  # seconds per source (before and after count separately)
+    # The maintainability index of each changed function, for the LLM reviewer's prompts (nothing else reads it,
+    # and it is most of radon's time): a review with no LLM configured turns it off.
+    maintainability: bool = True
 
 
 class Radon:
@@ -83,9 +87,9 @@ class Radon:
             want_new = [[s.name, plan.new_funcs[s]] for _, s in plan.pairs if s is not None]
             want_old = [[s.name, plan.old_funcs[s]] for s, _ in plan.pairs if s is not None]
             if want_new:
-                jobs.append((plan, "after", {"text": plan.sf.text, "want": want_new}))
+                jobs.append((plan, "after", {"text": plan.sf.text, "want": want_new, "mi": opts.maintainability}))
             if want_old and plan.sf.before is not None:
-                jobs.append((plan, "before", {"text": plan.sf.before, "want": want_old}))
+                jobs.append((plan, "before", {"text": plan.sf.before, "want": want_old, "mi": opts.maintainability}))
         if not jobs:
             return AnalyzerResult(notes=tuple(notes))
         results, error = _measure([job for _, _, job in jobs], opts)
@@ -228,7 +232,7 @@ def _compare(plan: _FilePlan, opts: RadonOptions) -> tuple[list[Metric], list[Fi
         ref = new or old
         assert ref is not None
         line = plan.new_funcs[new] if new else 0  # a removed function has no post-image line
-        for key in ("cc", "mi"):
+        for key in ("cc", "mi") if opts.maintainability else ("cc",):
             va = a.get(key) if a else None
             vb = b.get(key) if b else None
             rank = cc_rank if key == "cc" else mi_rank

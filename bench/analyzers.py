@@ -13,8 +13,8 @@ Two scenarios:
   files, as a user running them by hand would.
 
 Both sides run a snapshot of reviewbot's rule pack taken at the start (the pack may be edited meanwhile). The
-facts analyzer runs as it does without an LLM configured (the default): findings only, no descriptions of every
-changed def; ``--llm`` times it with the descriptions that an LLM reviewer's prompts would get.
+facts and radon analyzers run as they do without an LLM configured (the default): no descriptions of every
+changed def, no maintainability index; ``--llm`` times them with what an LLM reviewer's prompts would get.
 
 For each it prints the wall time of reviewbot's analyzer stage (``run_analyzers`` with all five built-in
 analyzers, cold cache), of the four tools' own CLIs run one after another on the same files (pylint, bandit,
@@ -41,6 +41,7 @@ from typing import Any
 
 from reviewbot.analyzers.base import SourceFile
 from reviewbot.analyzers.facts import FactsOptions
+from reviewbot.analyzers.radon import RadonOptions
 from reviewbot.analyzers.semgrep import SemgrepOptions
 
 from reviewbot import analyzers as registry
@@ -248,7 +249,7 @@ def scenario(
 ) -> dict[str, Any]:
     lines = sum(sf.text.count("\n") for sf in files)
     print(f"\n== {name}: {len(files)} files, {lines} lines, jobs={jobs or os.cpu_count()}, scope={scope}, "
-          f"fact descriptions {'on (as with an LLM)' if llm else 'off (no LLM, the default)'}", flush=True)
+          f"prompt-only evidence {'on (as with an LLM)' if llm else 'off (no LLM, the default)'}", flush=True)
     with tempfile.TemporaryDirectory(prefix="reviewbot-bench-") as tmp:
         workdir = Path(tmp) / "tree"
         workdir.mkdir()
@@ -256,7 +257,11 @@ def scenario(
         cache = Cache(Path(tmp) / "cache")
         adapters = [registry.load(n) for n in registry.DEFAULT_ENABLED]
         rules = snapshot_rules(Path(tmp) / "rules")
-        options = {"semgrep": SemgrepOptions(builtin=False), "facts": FactsOptions(descriptions=llm)}
+        options = {
+            "semgrep": SemgrepOptions(builtin=False),
+            "facts": FactsOptions(descriptions=llm),
+            "radon": RadonOptions(maintainability=llm),
+        }
         trusted = {"semgrep": {"rules": [str(Path(tmp) / "rules")]}}
 
         def stage() -> Any:
@@ -298,7 +303,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-cli", action="store_true", help="do not time the tools' own CLIs")
     parser.add_argument("--skip-stdlib", action="store_true")
     parser.add_argument("--llm", action="store_true",
-                        help="facts describe every changed def, as when an LLM reviewer is configured")
+                        help="facts describe every changed def and radon computes the maintainability index, as when an "
+                        "LLM reviewer is configured")
     args = parser.parse_args(argv)
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
     if not args.skip_stdlib:

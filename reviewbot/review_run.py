@@ -83,9 +83,12 @@ def make_analyze(settings: Settings):  # type: ignore[no-untyped-def]
     names = settings.enabled_analyzers
     adapters = [registry.load(n) for n in names]
     options = {n: settings.options_for(n) for n in names}
-    if "facts" in options and not settings.file.llm.enabled:
-        # the facts that describe each def only feed the LLM's prompts: without an LLM, compute the findings only
-        options["facts"] = options["facts"].model_copy(update={"descriptions": False})
+    if not settings.file.llm.enabled:
+        # what only feeds the LLM's prompts is not computed without one: the facts describing each def, and the
+        # maintainability index (most of radon's time)
+        for name, key in (("facts", "descriptions"), ("radon", "maintainability")):
+            if name in options:
+                options[name] = options[name].model_copy(update={key: False})
 
     def analyze(files: Sequence[SourceFile], workdir: Path, source: Source) -> Evidence:
         if not adapters:
@@ -123,6 +126,9 @@ def make_reanalyze(settings: Settings):  # type: ignore[no-untyped-def]
 
     names = tuple(n for n in settings.enabled_analyzers if n not in NOT_REANALYZED)
     adapters = [registry.load(n) for n in names]
+    options = {n: settings.options_for(n) for n in names}
+    if "radon" in options:  # the discriminator reads complexity deltas, never the maintainability index
+        options["radon"] = options["radon"].model_copy(update={"maintainability": False})
 
     def reanalyze(files: Sequence[SourceFile], workdir: Path) -> Evidence:
         if not adapters:
@@ -133,7 +139,7 @@ def make_reanalyze(settings: Settings):  # type: ignore[no-untyped-def]
             adapters,
             files,
             workdir,
-            {n: settings.options_for(n) for n in names},
+            options,
             repo_root=None,
             rev=None,
             trusted={},

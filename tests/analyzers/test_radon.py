@@ -57,6 +57,14 @@ def test_metrics_before_and_after(result: AnalyzerResult) -> None:
     assert mi.rank_after in ("A", "B", "C")
 
 
+def test_without_maintainability_complexity_and_findings_are_the_same(result: AnalyzerResult) -> None:
+    files = [changed("pkg/mod.py", AFTER, BEFORE), changed("new.py", branches("small", 1))]
+    lean = Radon().analyze(files, AnalysisContext(Path("/nonexistent"), RadonOptions(maintainability=False)))
+    assert {m.name for m in lean.metrics} == {"cc"}
+    assert set(lean.metrics) == {m for m in result.metrics if m.name == "cc" and m.path in ("pkg/mod.py", "new.py")}
+    assert set(lean.findings) == {f for f in result.findings if f.path in ("pkg/mod.py", "new.py")}
+
+
 def test_unchanged_functions_are_not_measured(result: AnalyzerResult) -> None:
     assert not any(m.symbol == "stable" for m in result.metrics)
 

@@ -1,6 +1,7 @@
 """The review's settings decide what the analyzers do: the filter how much of each file semgrep scans (hunks only
 by default, whole files when the filter reports on whole files; real semgrep, the shipped rule pack, a real
-repository), and whether an LLM is configured whether the facts analyzer describes the changed defs."""
+repository), and whether an LLM is configured whether what only feeds its prompts is computed (facts'
+descriptions, radon's maintainability index)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 from reviewbot import analysis
 from reviewbot.analyzers.base import SourceFile
 from reviewbot.analyzers.facts import FactsOptions
+from reviewbot.analyzers.radon import RadonOptions
 from reviewbot.config import FileSettings, Settings
 from reviewbot.llm.settings import LLMSettings
 from reviewbot.models import Evidence
@@ -45,18 +47,20 @@ def test_findings_in_untouched_functions_follow_the_filter(repo: GitRepo, cli) -
         (FileSettings(filter="nofilter", llm=LLMSettings(dump_prompts="out")), "file", True),
     ],
 )
-def test_settings_decide_scope_and_fact_descriptions(
+def test_settings_decide_scope_and_what_feeds_prompts(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, file: FileSettings, scope: str, descriptions: bool
 ) -> None:
     seen: dict[str, object] = {}
 
     def fake_run(adapters, files, workdir, options, **kw):  # type: ignore[no-untyped-def]
-        seen.update(kw, facts=options["facts"])
+        seen.update(kw, facts=options["facts"], radon=options["radon"])
         return Evidence()
 
     monkeypatch.setattr(analysis, "run_analyzers", fake_run)
-    analyze = make_analyze(Settings(file=file, analyzer_options={"facts": FactsOptions(max_items=5)}))
+    mine = {"facts": FactsOptions(max_items=5), "radon": RadonOptions(cc_jump=3)}
+    analyze = make_analyze(Settings(file=file, analyzer_options=mine))
     analyze([SourceFile("a.py", "x = 1\n")], tmp_path, AllFilesSource(tmp_path, (), in_repo=False))
     assert seen["scope"] == scope
-    # the user's own facts options are kept; only the descriptions follow the LLM
+    # the user's own options are kept; only what feeds the prompts follows the LLM
     assert seen["facts"] == FactsOptions(max_items=5, descriptions=descriptions)
+    assert seen["radon"] == RadonOptions(cc_jump=3, maintainability=descriptions)
