@@ -9,6 +9,10 @@ Trust: pylint executes the ``init-hook`` of any rc file it discovers from its wo
 ``.pylintrc``, ``pyproject.toml``, ``setup.cfg``, ``tox.ini``, parents included) and imports ``load-plugins``
 modules. So it runs as a subprocess, from an empty temporary directory, with ``--rcfile`` naming an empty file of
 ours (or the rc file of the *trusted* config), ``PYLINTRC``/``PYTHONPATH`` cleared and ``--persistent=n``.
+
+It runs on reviewbot's interpreter, next to reviewbot's own dependencies: ``_pylint_launcher`` keeps astroid to the
+standard library and the files under review, so that a project's calls into, say, click are not checked against
+reviewbot's click (and libcst's sources are not parsed for seconds).
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ from reviewbot.analyzers.base import AnalysisContext, SourceFile
 from reviewbot.analyzers.base import Options as BaseOptions
 
 from reviewbot.models import AnalyzerResult, Confidence, Finding, Severity, finding_fingerprint
+
+_LAUNCHER = Path(__file__).with_name("_pylint_launcher.py")  # pylint with astroid kept to the stdlib and the tree
 
 # The default message list. E-class messages that hold without imports resolving, and W-class messages that
 # flag wrong or dead code. Left out on purpose: import-error, no-name-in-module, relative-beyond-top-level
@@ -298,7 +304,8 @@ class Pylint:
             if rcfile is None:
                 rcfile = Path(tmp) / "empty.pylintrc"
                 rcfile.write_text("", encoding="utf-8")
-            argv = [sys.executable, "-m", "pylint", f"--rcfile={rcfile}", "--persistent=n", "--score=n"]
+            argv = [sys.executable, "-c", _LAUNCHER.read_text(encoding="utf-8"), str(ctx.workdir.absolute())]
+            argv += [f"--rcfile={rcfile}", "--persistent=n", "--score=n"]
             argv += ["--reports=n", "--output-format=json2", "--jobs=1", "--unsafe-load-any-extension=n"]
             if opts.profile == "defects":
                 argv += ["--disable=all", "--enable=" + ",".join(DEFECTS)]

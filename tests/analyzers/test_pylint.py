@@ -185,3 +185,26 @@ def test_timeout_is_an_error_value(workdir: Path) -> None:
     materialize(workdir, files)
     res = Pylint().analyze(files, AnalysisContext(workdir, PylintOptions(timeout=0.05)))
     assert res.error == "timed out after 0.05 s on 1 file"
+
+
+def test_calls_are_checked_against_the_stdlib_and_the_tree_not_against_reviewbots_own_packages(
+    workdir: Path,
+) -> None:
+    # yaml is installed next to reviewbot (a dependency), not part of the review: astroid must not read it, or the
+    # project's calls would be judged against reviewbot's version of the package
+    helper = changed("pkg/helper.py", "def scale(value, factor):\n    return value * factor\n")
+    use = changed(
+        "pkg/use.py",
+        "import json\n\nimport yaml\n\nfrom pkg.helper import scale\n\n\n"
+        "def go(text):\n"
+        "    a = json.loads()\n"  # stdlib: checked
+        "    b = scale(1)\n"  # the tree: checked
+        "    c = yaml.safe_load(text, 1, 2, 3)\n"  # installed next to reviewbot: not read
+        "    return a, b, c\n",
+    )
+    init = changed("pkg/__init__.py", "")
+    materialize(workdir, [init, helper, use])
+    res = Pylint().analyze([init, helper, use], AnalysisContext(workdir, PylintOptions()))
+    assert not res.error, res.error
+    found = sorted((f.path, f.line, f.rule_id) for f in res.findings)
+    assert found == [("pkg/use.py", 9, "no-value-for-parameter"), ("pkg/use.py", 10, "no-value-for-parameter")]
