@@ -133,9 +133,9 @@ class Semgrep:
             scratch = Path(tmp).absolute()
             symbols = _source.Symbols()
             narrow = ctx.scope == "hunks" and opts.focus
-            focused = _focus_targets(items, scratch / "focus", symbols) if narrow else {}
-            items = [_source.Target(t.source, scratch / "focus" / t.source.path) if t.source.path in focused else t
-                     for t in items]
+            focused: dict[str, Focus] = {}
+            if narrow:
+                items, focused = _focus_targets(items, scratch / "focus", symbols)
             _write_rules(scratch / "rules.yaml", rules)
             report, error = self._scan(exe, scratch, ["rules.yaml"], items, opts)
             if error and report is not None and _rule_errors(report):
@@ -386,22 +386,27 @@ def _fix(text: str, start: Mapping[str, Any], end: Mapping[str, Any], replacemen
     return Fix(first, last, new.decode("utf-8", "surrogatepass"), f"semgrep autofix ({rule})")
 
 
-def _focus_targets(items: Sequence[_source.Target], root: Path, symbols: _source.Symbols) -> dict[str, Focus]:
-    """Write a focused copy (see ``_focus``) of each target that has code outside its hunks under ``root``; the
-    parse each file needs for it also serves ``symbols``."""
-    out: dict[str, Focus] = {}
+def _focus_targets(
+    items: Sequence[_source.Target], root: Path, symbols: _source.Symbols
+) -> tuple[list[_source.Target], dict[str, Focus]]:
+    """The targets with a focused copy (see ``_focus``), written under ``root``, in place of each file that has code
+    outside its hunks, and those copies by path; the parse each file needs for it also serves ``symbols``."""
+    targets: list[_source.Target] = []
+    focused: dict[str, Focus] = {}
     for t in items:
         sf = t.source
         tree = _source.parse_python(sf.text)
         symbols.prime(sf, tree)
         cut = focus(sf.text, changed_lines(sf.added_lines, sf.hunks), tree)
         if cut is None:
+            targets.append(t)
             continue
         disk = root / sf.path
         disk.parent.mkdir(parents=True, exist_ok=True)
         disk.write_bytes(cut.text.encode("utf-8", "surrogatepass"))
-        out[sf.path] = cut
-    return out
+        targets.append(_source.Target(sf, disk))
+        focused[sf.path] = cut
+    return targets, focused
 
 
 def _finding(
