@@ -334,6 +334,15 @@ def _context() -> Any:
     return multiprocessing.get_context("spawn")
 
 
+def _signal_session(pid: int, sig: int) -> None:
+    """Send ``sig`` to the process group of the session a worker leads (nothing where there are none)."""
+    if hasattr(os, "killpg"):
+        try:
+            os.killpg(pid, sig)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
 def _stop(process: Any) -> None:
     """End a worker and everything it started: SIGTERM to it and its session (its cleanup kills the tools it
     started in sessions of their own), then SIGKILL."""
@@ -341,17 +350,9 @@ def _stop(process: Any) -> None:
         return
     if process.is_alive():
         process.terminate()  # also reaches a worker that has not called setsid() yet
-        if hasattr(os, "killpg"):
-            try:
-                os.killpg(process.pid, signal.SIGTERM)
-            except (ProcessLookupError, PermissionError):
-                pass
+        _signal_session(process.pid, signal.SIGTERM)
         process.join(3.0)
-    if hasattr(os, "killpg"):
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+    _signal_session(process.pid, getattr(signal, "SIGKILL", signal.SIGTERM))
     process.join(5.0)
     if process.is_alive():
         process.kill()
