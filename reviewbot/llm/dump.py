@@ -1,7 +1,8 @@
 """``--dump-prompts DIR``: a provider that writes each request's exact messages to DIR and calls no model.
 
 One text file per request (``NNN-<task>-<label>.txt``, the messages verbatim between marker lines) and an
-``index.json`` with the label, the schema, ``n`` and the estimated prompt tokens of each (the benchmark reads it).
+``index.json`` with the label, the replay key (the cassette's ``request_key``), the schema, ``n`` and the estimated
+prompt tokens of each (the benchmarks read it; a cassette can be built from answers to the dumped prompts).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from reviewbot.llm.cassette import request_key
 from reviewbot.llm.provider import Completion, Message, Schema, estimate_messages
 
 _SLUG = re.compile(r"[^A-Za-z0-9._-]+")
@@ -47,6 +49,7 @@ class DumpProvider:
                 {
                     "file": name,
                     "label": label,
+                    "key": request_key(messages, schema, n),
                     "schema": schema.name if schema else None,
                     "n": n,
                     "prompt_tokens_estimate": estimate_messages(messages),

@@ -1,0 +1,107 @@
+"""The real-change evaluation (REAL-EVAL.md in the project's shared docs; README "Review quality on real changes").
+
+    python bench/real_eval.py build                       # build the 200 case repositories from the snapshots
+    python bench/real_eval.py dump SET OUT [--no-evidence] [--batches N] [--cases train|heldout|all]
+    python bench/real_eval.py collect SET OUT --model M [--sample K]
+    python bench/real_eval.py score [SET ...] [--split heldout|train|all]
+
+Snapshots of the case projects are read from $REVIEWBOT_SNAPSHOTS (default /work/.mirror; layout owner+name/repo,
+as the `fetch` tool brings them). When one is absent, its cases are skipped with a message; nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from realeval import blind  # noqa: E402
+from realeval.cases import DEFAULT_SNAPSHOTS, Built, build, load_cases, snapshot  # noqa: E402
+
+WORK = Path.home() / ".cache" / "reviewbot-realeval"
+
+
+def built_cases(args: argparse.Namespace) -> list[Built]:
+    snaps, cases = load_cases()
+    if getattr(args, "cases", "all") != "all":
+        cases = [c for c in cases if c.split == args.cases]
+    out: list[Built] = []
+    missing: set[str] = set()
+    for case in cases:
+        snap = snapshot(snaps[case.project], args.snapshots)
+        if snap is None:
+            missing.add(snaps[case.project])
+            continue
+        out.append(build(case, snap, args.work / "repos"))
+    for slug in sorted(missing):
+        print(f"skipped: no snapshot of {slug} under {args.snapshots} (fetch it first)", file=sys.stderr)
+    return out
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    started = time.monotonic()
+    cases = built_cases(args)
+    kinds: dict[str, int] = {}
+    for b in cases:
+        kinds[b.case.kind] = kinds.get(b.case.kind, 0) + 1
+    print(f"built {len(cases)} case repositories under {args.work / 'repos'} in {time.monotonic() - started:.0f} s:",
+          ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())))
+    return 0 if cases else 2
+
+
+def cmd_dump(args: argparse.Namespace) -> int:
+    cases = built_cases(args)
+    dumps = {}
+    for i, b in enumerate(cases, 1):
+        folder = args.work / "dumps" / args.set / b.case.id
+        entries = blind.dump_case(b, folder, evidence=not args.no_evidence, cache_dir=args.work / "cache")
+        dumps[b.case.id] = (b, folder, entries)
+        print(f"[{i}/{len(cases)}] {b.case.id}: {len(entries)} prompt(s)", file=sys.stderr)
+    mapping = blind.hand_out(args.set, dumps, args.out, args.batches)
+    print(f"{len(mapping)} prompts in {args.batches} batches under {args.out}")
+    return 0
+
+
+def cmd_collect(args: argparse.Namespace) -> int:
+    kept, problems = blind.collect(args.set, args.out, args.model, args.note, args.sample)
+    for p in problems:
+        print(p, file=sys.stderr)
+    print(f"{kept} answers kept in {blind.ANSWERS / (args.set + '.json')}, {len(problems)} problem(s)")
+    return 0 if not problems else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--snapshots", type=Path, default=DEFAULT_SNAPSHOTS)
+    parser.add_argument("--work", type=Path, default=WORK, help="case repositories, dumps and caches")
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    sub.add_parser("build")
+    d = sub.add_parser("dump")
+    d.add_argument("set")
+    d.add_argument("out", type=Path)
+    d.add_argument("--no-evidence", action="store_true")
+    d.add_argument("--batches", type=int, default=8)
+    d.add_argument("--cases", choices=("train", "heldout", "all"), default="all")
+    c = sub.add_parser("collect")
+    c.add_argument("set")
+    c.add_argument("out", type=Path)
+    c.add_argument("--model", required=True)
+    c.add_argument("--note", default="")
+    c.add_argument("--sample", type=int, default=1)
+    s = sub.add_parser("score")
+    s.add_argument("sets", nargs="*")
+    s.add_argument("--split", choices=("train", "heldout", "all"), default="heldout")
+    args = parser.parse_args(argv)
+    if args.cmd == "score":
+        from realeval.score import cmd_score
+
+        return cmd_score(args, built_cases(args))
+    return {"build": cmd_build, "dump": cmd_dump, "collect": cmd_collect}[args.cmd](args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
