@@ -15,11 +15,16 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from reviewbot.github.jobsummary import JobSummary
+    from reviewbot.models import Review
 
 LEVELS = ("none", "info", "warning", "error")
 
@@ -82,7 +87,7 @@ def action(
     (a fork PR) is not an error: results go to annotations and the job summary.
     """
     from reviewbot import git, review_run
-    from reviewbot.github import event, fallback, trust
+    from reviewbot.github import accounting, event, fallback, trust
     from reviewbot.github.session import Session
 
     environ = os.environ
@@ -115,6 +120,8 @@ def action(
         result = replace(result, summary=replace(result.summary, notes=tuple(result.summary.notes) + notes))
     patch = source.patch()
     outputs = {"comments": str(len(result.comments)), "inline-comments": "0", "sarif-file": ""}
+    comments = accounting.everything(result)
+    sarif_places: list[accounting.Place] = []
 
     if sarif_output:
         from reviewbot.commands.review import _write_output
@@ -122,8 +129,13 @@ def action(
 
         _write_output(Path(sarif_output), sarif.render(result, source=source.description))
         outputs["sarif-file"] = sarif_output
+        sarif_places.append(accounting.sarif(sarif_output))
+    hint = "" if sarif_output else accounting.NO_SARIF_HINT
+    summary = _plan_job_summary(result, environ)
+    elsewhere = ([accounting.job_summary(summary.listed)] if summary else []) + sarif_places
 
     failure = ""
+    others: list[accounting.Place] = []  # where the comments the job summary leaves out may be
     if no_publish:
         failure = "--no-publish: nothing written to the pull request"
     elif not run.token:
@@ -132,25 +144,58 @@ def action(
         from reviewbot.github.client import GitHubError
         from reviewbot.github.publish import Options
 
+        options = Options(max_inline=max_inline_comments, bot_login=bot_login or "", elsewhere=tuple(elsewhere),
+                          hint=hint)
         try:
-            outcome = session.publish(result, patch, Options(max_inline=max_inline_comments, bot_login=bot_login or ""))
+            outcome = session.publish(result, patch, options)
         except GitHubError as exc:
             failure = f"could not publish on the pull request ({exc})"
             if run.is_fork:
                 failure += "; a fork PR's token is read-only"
         else:
             outputs["inline-comments"] = str(len(outcome.posted))
+            others = [accounting.Place(accounting.INLINE, frozenset(outcome.inline)),
+                      accounting.Place(accounting.SUMMARY_COMMENT, outcome.summary_listed)]
             _say(
                 f"published: {len(outcome.posted)} new inline, {outcome.kept} kept, {outcome.removed} removed, "
-                f"{len(outcome.not_inline)} in the summary; summary comment {outcome.summary_action}"
+                f"{len(outcome.not_inline)} not inline ({len(outcome.summary_listed)} listed in the summary "
+                f"comment); summary comment {outcome.summary_action}"
             )
+    job_notes: list[str] = []
     if failure:
-        _say(failure + "; results are in the annotations and the job summary")
-        fallback.warning(failure, sys.stdout)
-        fallback.annotate(list(result.comments) + list(result.summary.moved_to_summary), sys.stdout)
-    fallback.append_file("GITHUB_STEP_SUMMARY", fallback.job_summary(result, note=failure), environ)
+        shown = fallback.shown(comments, before={"warning": 1})  # the warning below comes first
+        hidden = [i for i in range(len(comments)) if i not in shown]
+        unseen = accounting.annotations_note(len(comments), hidden, elsewhere, hint=hint)
+        where = "the annotations" + (" and the job summary" if summary else "")
+        _say(f"{failure}; results are in {where}")
+        fallback.warning(f"{failure}; results are in {where}. {unseen}".rstrip(), sys.stdout)
+        fallback.annotate(comments, sys.stdout)
+        others = [accounting.Place(accounting.ANNOTATIONS, shown)]
+        job_notes += [n for n in (unseen, failure) if n]
+    if summary:
+        cut = accounting.job_summary_note(summary.listed, summary.total, others + sarif_places, hint=hint)
+        text = summary.render(([cut] if cut else []) + job_notes)
+        fallback.append_file("GITHUB_STEP_SUMMARY", text, environ)
     fallback.append_file("GITHUB_OUTPUT", fallback.output_lines(outputs), environ)
     level = trusted.settings.fail_level
     if level is not None and any(c.severity.at_least(level) for c in result.comments):
         return 1
     return 0
+
+
+def _plan_job_summary(review: Review, environ: Mapping[str, str]) -> JobSummary | None:
+    """The job summary's plan within what the step summary file has left, or None when none is written."""
+    from reviewbot.github import jobsummary, limits
+
+    path = environ.get("GITHUB_STEP_SUMMARY")
+    if not path:
+        return None
+    try:
+        written = Path(path).stat().st_size
+    except OSError:
+        written = 0
+    budget = limits.STEP_SUMMARY_BUDGET - written
+    if budget < jobsummary.MIN_BUDGET:
+        _say(f"the step summary file already holds {written:,} bytes: no job summary is written")
+        return None
+    return jobsummary.plan(review, budget=budget)

@@ -10,9 +10,10 @@ from dataclasses import dataclass, replace
 from reviewbot.models import Comment, Review
 from reviewbot.publishers.markdown import comment_block, escape_inline, summary_table
 
+from .accounting import Place, whereabouts
+from .limits import MAX_BODY
 from .markers import SUMMARY_MARKER, fp_marker
 
-MAX_BODY = 65_536  # GitHub's limit for a comment or review body
 _ICON = {"error": "🔴", "warning": "🟠", "info": "🔵"}
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 
@@ -72,7 +73,7 @@ def inline_body(c: Comment, fp: str, *, with_suggestion: bool = True) -> str:
 def review_body(new: int, head_sha: str) -> str:
     return (
         f"reviewbot: {new} new inline comment(s) on `{head_sha[:12]}`. The reviewbot summary comment has the counts "
-        "and everything that could not be posted inline."
+        "and lists the comments not posted inline, or says where those it could not hold are."
     )
 
 
@@ -80,6 +81,13 @@ def review_body(new: int, head_sha: str) -> str:
 class NotInline:
     comment: Comment
     reason: str
+    index: int  # the comment's number in the review (``accounting.everything`` order)
+
+
+@dataclass(frozen=True)
+class SummaryComment:
+    body: str
+    listed: frozenset[int]  # indices of the comments the body lists
 
 
 def _llm_line(review: Review) -> str:
@@ -92,6 +100,11 @@ def _llm_line(review: Review) -> str:
     )
 
 
+def _more(missing: Sequence[NotInline], elsewhere: Sequence[Place], hint: str) -> str:
+    where = whereabouts([item.index for item in missing], elsewhere, hint=hint)
+    return f"… {len(missing)} more comment(s) not shown here: GitHub's 65,536-character limit. {where}"
+
+
 def summary_body(
     review: Review,
     *,
@@ -101,9 +114,12 @@ def summary_body(
     kept: int,
     removed: int,
     notes: Sequence[str] = (),
+    elsewhere: Sequence[Place] = (),
+    hint: str = "",
     limit: int = MAX_BODY,
-) -> str:
-    """The summary comment (edited in place on every run). Parts that do not fit are counted, not cut mid-way."""
+) -> SummaryComment:
+    """The summary comment (edited in place on every run). Comments that do not fit are counted, not cut mid-way,
+    and the closing line says which of ``elsewhere`` (the job summary, the SARIF file) has them."""
     head = [
         "## reviewbot",
         "",
@@ -117,27 +133,28 @@ def summary_body(
     ]
     if notes:
         head += ["", *(f"> {escape_inline(n)}" for n in notes)]
-    parts = ["\n".join(head)]
-    if not_inline:
-        parts.append(f"### Not posted inline ({len(not_inline)})")
-        for item in not_inline:
-            parts.append(comment_block(item.comment) + f"\n\n<sub>not inline: {escape_inline(item.reason)}</sub>")
-    marker = SUMMARY_MARKER
-    room = limit - units(marker) - 200  # 200: the "and N more" line
-    out: list[str] = []
-    used = 0
-    for i, part in enumerate(parts):
-        cost = units(part) + 2
-        if used + cost > room:
-            if not out:
-                out.append(truncate(part, room))
-            left = len(parts) - max(i, 2)  # parts[0] is the head, parts[1] the heading of the comment list
-            if left > 0:
-                out.append(
-                    f"… {left} more comment(s) not shown: GitHub's 65,536-character limit. The job summary and "
-                    "the SARIF output have all of them."
-                )
+    room = limit - units(SUMMARY_MARKER) - 2
+    text = "\n".join(head)
+    if units(text) > room // 2:
+        text = truncate(text, room // 2)
+    heading = f"### Not posted inline ({len(not_inline)})" if not_inline else ""
+    blocks = [comment_block(i.comment) + f"\n\n<sub>not inline: {escape_inline(i.reason)}</sub>" for i in not_inline]
+    used = units(_join(text, heading, [], ""))
+    shown = 0
+    for block in blocks:  # as many as fit, then fewer while the closing line (its counts change) does not fit
+        if used + 2 + units(block) > room:
             break
-        out.append(part)
-        used += cost
-    return "\n\n".join(out) + "\n\n" + marker
+        used += 2 + units(block)
+        shown += 1
+
+    def body(n: int) -> str:
+        more = _more(not_inline[n:], elsewhere, hint) if n < len(not_inline) else ""
+        return _join(text, heading, blocks[:n], more)
+
+    while shown and units(body(shown)) > room:
+        shown -= 1
+    return SummaryComment(body(shown) + "\n\n" + SUMMARY_MARKER, frozenset(i.index for i in not_inline[:shown]))
+
+
+def _join(head: str, heading: str, blocks: Sequence[str], more: str) -> str:
+    return "\n\n".join(part for part in (head, heading, *blocks, more) if part)

@@ -1,4 +1,4 @@
-"""What works without write access to the PR: workflow annotations, the job summary, step outputs.
+"""What works without write access to the PR: workflow annotations and step outputs (the job summary: ``jobsummary``).
 
 Annotations are workflow commands on stdout (``::warning file=F,line=L,endLine=E,title=T::message``), escaped as the
 Actions toolkit does: ``%``, ``\\r`` and ``\\n`` in the message; those plus ``:`` and ``,`` in property values. So no
@@ -9,18 +9,17 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterable, Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
 from reviewbot.errors import ReviewbotError
-from reviewbot.models import Comment, Review
-from reviewbot.publishers import markdown
+from reviewbot.models import Comment
 
-from .bodies import truncate
+from .limits import ANNOTATIONS_PER_LEVEL
 
 _LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
-JOB_SUMMARY_LIMIT = 250_000  # the step summary may hold 1 MiB; stay well below in any encoding
 
 
 def escape_data(text: str) -> str:
@@ -63,11 +62,17 @@ def warning(message: str, out: TextIO) -> None:
     out.flush()
 
 
-def job_summary(review: Review, *, note: str = "") -> str:
-    text = markdown.render(review)
-    if note:
-        text = text.rstrip("\n") + "\n\n> " + markdown.escape_inline(note) + "\n"
-    return truncate(text, JOB_SUMMARY_LIMIT, "… (truncated: the step summary is limited to 1 MiB)") + "\n"
+def shown(comments: Sequence[Comment], *, before: Mapping[str, int] | None = None) -> frozenset[int]:
+    """Indices of ``comments`` whose annotations GitHub shows when they are emitted in order after ``before`` (level
+    -> annotations this step emitted first): the first ``ANNOTATIONS_PER_LEVEL`` of each level of a step."""
+    used: Counter[str] = Counter(before or {})
+    out = set()
+    for i, c in enumerate(comments):
+        level = _LEVEL[c.severity.value]
+        if used[level] < ANNOTATIONS_PER_LEVEL:
+            out.add(i)
+        used[level] += 1
+    return frozenset(out)
 
 
 def append_file(var: str, text: str, environ: Mapping[str, str] = os.environ) -> bool:

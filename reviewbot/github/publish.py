@@ -10,9 +10,11 @@ the ``bot-login`` input, else ``GET /user`` (a personal access token), else ``gi
 token cannot call ``GET /user``). A marker pasted into someone else's comment is ignored; nobody else's comment is
 ever edited or deleted.
 
-Nothing is lost: a comment that cannot be anchored in the diff, is over the inline cap, or that GitHub rejects goes
-into the summary comment with the reason. When the token cannot write (a fork PR), ``PermissionDenied`` propagates and
-the caller falls back to annotations and the job summary.
+Nothing is lost silently: a comment that cannot be anchored in the diff, is over the inline cap, or that GitHub
+rejects goes into the summary comment with the reason; those the summary comment cannot hold (GitHub's 65,536
+characters) are counted there, with the places in ``Options.elsewhere`` (the job summary, the SARIF file) that have
+them (``accounting``). When the token cannot write (a fork PR), ``PermissionDenied`` propagates and the caller falls
+back to annotations and the job summary.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from reviewbot.diff import Patch
 from reviewbot.models import Comment, Review
 
 from . import anchors, bodies, markers
+from .accounting import Place, everything
 from .client import Api, GitHubError, PermissionDenied, Unprocessable
 
 DEFAULT_BOT_LOGIN = "github-actions[bot]"
@@ -34,6 +37,8 @@ DEFAULT_BOT_LOGIN = "github-actions[bot]"
 class Options:
     max_inline: int = 20  # new inline comments per review; the rest go to the summary
     bot_login: str = ""  # "" -> GET /user, else github-actions[bot]
+    elsewhere: tuple[Place, ...] = ()  # other places that list the review's comments (job summary, SARIF file)
+    hint: str = ""  # said after the count of comments no place lists
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,8 @@ class Outcome:
     kept: int = 0
     removed: int = 0
     not_inline: list[bodies.NotInline] = field(default_factory=list)
+    inline: set[int] = field(default_factory=set)  # indices of the comments that are inline on the PR (new or kept)
+    summary_listed: frozenset[int] = frozenset()  # indices of the comments the summary comment lists
     summary_id: int | None = None
     summary_action: str = ""  # created, edited, unchanged
     notes: list[str] = field(default_factory=list)
@@ -121,23 +128,24 @@ class Publisher:
             if p.line is not None and fp and fp not in live:
                 live[fp] = p
 
-        everything = list(review.comments) + list(review.summary.moved_to_summary)
-        fps = markers.assign(everything)
+        comments = everything(review)
+        fps = markers.assign(comments)
         files = anchors.files_by_path(patch)
-        new: list[tuple[Comment, str, anchors.Anchor]] = []
-        for i, c in enumerate(everything):
+        new: list[tuple[int, Comment, str, anchors.Anchor]] = []
+        for i, c in enumerate(comments):
             fp = fps[i]
             if fp in live:
                 out.kept += 1
+                out.inline.add(i)
                 continue
             where = anchors.anchor(c, files) if i < len(review.comments) else "outside the diff"
             if isinstance(where, str):
-                out.not_inline.append(bodies.NotInline(c, where))
+                out.not_inline.append(bodies.NotInline(c, where, i))
             elif len(new) >= self.options.max_inline:
                 out.not_inline.append(bodies.NotInline(
-                    c, f"over the cap of {self.options.max_inline} new inline comments per review"))
+                    c, f"over the cap of {self.options.max_inline} new inline comments per review", i))
             else:
-                new.append((c, fp, where))
+                new.append((i, c, fp, where))
 
         if new:
             self._post(new, out)
@@ -153,11 +161,12 @@ class Publisher:
         self._summary(review, out)
         return out
 
-    def _post(self, new: Sequence[tuple[Comment, str, anchors.Anchor]], out: Outcome) -> None:
+    def _post(self, new: Sequence[tuple[int, Comment, str, anchors.Anchor]], out: Outcome) -> None:
         payload = [
-            {**a.api_fields(), "body": bodies.inline_body(c, fp, with_suggestion=not a.narrowed)} for c, fp, a in new
+            {**a.api_fields(), "body": bodies.inline_body(c, fp, with_suggestion=not a.narrowed)}
+            for _, c, fp, a in new
         ]
-        fps = {fp for _, fp, _ in new}
+        fps = {fp for _, _, fp, _ in new}
         commit = self.api.read(lambda: self.repo.get_commit(self.head_sha), f"GET commit {self.head_sha[:12]}")
 
         def landed() -> bool:
@@ -171,14 +180,15 @@ class Publisher:
                 f"posting a review with {len(new)} comment(s)",
                 landed=landed,
             )
-            out.posted.extend((c, fp) for c, fp, _ in new)
+            out.posted.extend((c, fp) for _, c, fp, _ in new)
+            out.inline.update(i for i, _, _, _ in new)
             return
         except Unprocessable as exc:
             self.log(f"GitHub rejected the batched review ({exc}); posting the comments one by one")
-        for (c, fp, a), item in zip(new, payload):
-            self._post_one(c, fp, a, item, out)
+        for (i, c, fp, a), item in zip(new, payload):
+            self._post_one(i, c, fp, a, item, out)
 
-    def _post_one(self, c: Comment, fp: str, a: anchors.Anchor, item: dict[str, Any], out: Outcome) -> None:
+    def _post_one(self, i: int, c: Comment, fp: str, a: anchors.Anchor, item: dict[str, Any], out: Outcome) -> None:
         extra: dict[str, Any] = {}
         if a.start_line < a.line:
             extra = {"start_line": a.start_line, "start_side": "RIGHT"}
@@ -195,9 +205,10 @@ class Publisher:
                 landed=landed,
             )
             out.posted.append((c, fp))
+            out.inline.add(i)
         except Unprocessable as exc:
             why = "; ".join(exc.errors) or str(exc)
-            out.not_inline.append(bodies.NotInline(c, f"GitHub rejected the inline comment: {why}"))
+            out.not_inline.append(bodies.NotInline(c, f"GitHub rejected the inline comment: {why}", i))
 
     def _delete(self, p: Posted) -> None:
         try:
@@ -207,7 +218,8 @@ class Publisher:
                 raise
 
     def _summary(self, review: Review, out: Outcome) -> None:
-        body = bodies.summary_body(
+        out.not_inline.sort(key=lambda item: item.index)  # the review's order (a 422 fallback appends late)
+        drafted = bodies.summary_body(
             review,
             head_sha=self.head_sha,
             not_inline=out.not_inline,
@@ -215,7 +227,11 @@ class Publisher:
             kept=out.kept,
             removed=out.removed,
             notes=out.notes,
+            elsewhere=self.options.elsewhere,
+            hint=self.options.hint,
         )
+        body = drafted.body
+        out.summary_listed = drafted.listed
         summaries = [p for p in self.issue_comments() if owned(p, out.login) and markers.is_summary(p.body)]
         if summaries:
             first = summaries[0]
