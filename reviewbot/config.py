@@ -8,13 +8,14 @@ config file (walking up from the start directory, stopping at the repository roo
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from reviewbot import analyzers as registry
 from reviewbot.analyzers.base import Options
@@ -26,6 +27,9 @@ if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
+
+_HOST_LABEL = r"(?!-)[a-z0-9-]{1,63}(?<!-)"
+_HOST_NAME = re.compile(rf"{_HOST_LABEL}(?:\.{_HOST_LABEL})*")
 
 FilterMode = Literal["added", "diff_context", "file", "nofilter"]
 FailLevel = Literal["none", "info", "warning", "error"]
@@ -53,7 +57,21 @@ class FileSettings(BaseModel):
     # fix applied in a scratch copy of the tree. It RUNS THE PROJECT'S CODE; off unless the trusted config sets it.
     test_command: str | tuple[str, ...] | None = Field(None, alias="test-command")
     test_timeout: float = Field(300.0, alias="test-timeout", gt=0)
+    # Hosts that links and images in published text may point to, besides the repository's own host (the Action's
+    # GITHUB_SERVER_URL); every other link in model or analyzer text is removed or defanged. Host names only.
+    link_hosts: tuple[str, ...] = Field((), alias="link-hosts")
     llm: LLMSettings = LLMSettings()
+
+    @field_validator("link_hosts")
+    @classmethod
+    def _host_names(cls, hosts: tuple[str, ...]) -> tuple[str, ...]:
+        out = []
+        for host in hosts:
+            name = host.strip().rstrip(".").lower()
+            if len(name) > 253 or not _HOST_NAME.fullmatch(name):
+                raise ValueError(f"{host!r} is not a host name (write e.g. docs.example.com: no scheme, path or port)")
+            out.append(name)
+        return tuple(dict.fromkeys(out))
 
 
 @dataclass(frozen=True)
@@ -181,8 +199,9 @@ _ENV_KEYS = {
     "MIN_SCORE": "min-score",
     "CACHE_DIR": "cache-dir",
     "JOBS": "jobs",
+    "LINK_HOSTS": "link-hosts",
 }
-_LIST_KEYS = {"analyzers", "include", "exclude"}
+_LIST_KEYS = {"analyzers", "include", "exclude", "link-hosts"}
 
 
 def env_overrides(environ: Mapping[str, str]) -> dict[str, Any]:

@@ -2,7 +2,8 @@
 
 Each stage is passed in, so each can be tested alone and swapped (static reviewer or LLM reviewer, ...).
 This module only selects the files, makes the scratch copy the analyzers read, places findings relative to the
-diff, and assembles the Review. It never writes into the user's tree.
+diff, and assembles the Review. It never writes into the user's tree. The Review it returns has been through
+``reviewbot.publishable`` (secrets redacted, outside links removed): every front end publishes only that.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from reviewbot.config import Settings
 from reviewbot.diff import ChangedFile, FileStatus, Patch
 from reviewbot.filtering import place, visible
 from reviewbot.models import Candidate, Comment, DiffPosition, Evidence, Finding, Review, SkippedFile, Stats, Summary
+from reviewbot.publishable import Guard, publishable
 from reviewbot.sources import Source, check_post_image
 from reviewbot.textio import UnsafePath, decode_source
 
@@ -149,12 +151,16 @@ def run_review(
     discriminator: Discriminator,
     progress: Progress | None = None,
     baseline: Baseline | None = None,
+    notes: Sequence[str] = (),
+    guard: Guard | None = None,
 ) -> Review:
+    """Review ``source``; ``notes`` go to the summary. The result is publishable: ``guard`` (default: this
+    environment's secrets and the configured link hosts) has redacted and defanged every text in it."""
     started = time.monotonic()
     say = progress or (lambda _msg: None)
     say(f"reading {source.description}")
     patch = source.patch()
-    files, skipped, notes = collect_files(patch, source, settings)
+    files, skipped, read_notes = collect_files(patch, source, settings)
     with tempfile.TemporaryDirectory(prefix="reviewbot-") as tmp:
         workdir = Path(tmp) / "tree"
         workdir.mkdir()
@@ -187,11 +193,12 @@ def run_review(
         analyzers=evidence.statuses,
         metrics=tuple(m for m in evidence.metrics if m.name == "cc" and m.delta),
         cut=cut,
-        notes=notes + screened.notes + stats.notes + ranked.notes,
+        notes=read_notes + screened.notes + stats.notes + ranked.notes + tuple(notes),
         moved_to_summary=ranked.moved_to_summary + tuple(_summary_comment(f) for f in elsewhere),
     )
     stats = replace(stats, seconds=round(time.monotonic() - started, 3), notes=())  # notes went to the summary
-    return Review(ranked.comments, summary, stats, ranked.rejected)
+    review = Review(ranked.comments, summary, stats, ranked.rejected)
+    return publishable(review, guard if guard is not None else Guard.for_run(settings))
 
 
 def _place_findings(

@@ -166,9 +166,18 @@ def make_reviewer(settings: Settings) -> Reviewer:
 
 
 def execute(
-    source: Source, settings: Settings, *, progress: Progress | None = None, baseline: Baseline | None = None
+    source: Source,
+    settings: Settings,
+    *,
+    progress: Progress | None = None,
+    baseline: Baseline | None = None,
+    notes: Sequence[str] = (),
+    repo_hosts: Sequence[str] = (),
 ) -> Review:
+    """Review ``source`` with the stages the settings choose. The Review is publishable: secrets redacted, links
+    only to ``repo_hosts`` (the Action's GITHUB_SERVER_URL host) and the configured ``link-hosts``."""
     from reviewbot.discriminator.core import Discriminator
+    from reviewbot.publishable import Guard
 
     return run_review(
         source,
@@ -178,4 +187,6 @@ def execute(
         discriminator=Discriminator(make_reanalyze(settings)),
         progress=progress,
         baseline=baseline,
+        notes=notes,
+        guard=Guard.for_run(settings, repo_hosts=repo_hosts),
     )

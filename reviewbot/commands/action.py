@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -114,10 +113,9 @@ def action(
     _say(f"PR #{run.number} of {run.repository}: {run.base_sha[:12]}...{run.head_sha[:12]} (settings: {trusted.origin})")
     source, source_notes = session.source(root)
     progress = _say if verbose else None
-    result = review_run.execute(source, trusted.settings, progress=progress)
-    notes = tuple(trusted.notes) + tuple(source_notes)
-    if notes:
-        result = replace(result, summary=replace(result.summary, notes=tuple(result.summary.notes) + notes))
+    # Links in what is published may only go to the repository's own host (and the trusted config's link-hosts).
+    result = review_run.execute(source, trusted.settings, progress=progress,
+                                notes=tuple(trusted.notes) + tuple(source_notes), repo_hosts=(run.server_host,))
     patch = source.patch()
     outputs = {"comments": str(len(result.comments)), "inline-comments": "0", "sarif-file": ""}
     comments = accounting.everything(result)

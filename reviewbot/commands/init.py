@@ -58,6 +58,10 @@ filter = "added"
 # Re-analyse every suggested fix before showing it (fixes that do not parse or add findings are dropped).
 # verify = true
 
+# Hosts that links and images in comments may point to, besides the repository's own host (in the Action). Every
+# other link the model or an analyzer writes is removed or defanged before anything is published.
+# link-hosts = ["docs.python.org"]
+
 # The LLM reviewer is opt-in: without a provider the review is static-only (fast and offline, as in the
 # pre-commit hook). Any OpenAI-compatible server (Ollama, vLLM, llama.cpp, LM Studio) works with provider
 # "openai" and its base-url.

@@ -1,13 +1,14 @@
 """The pull request a run is about, read from the standard GitHub Actions environment.
 
-``GITHUB_EVENT_PATH`` (the webhook payload), ``GITHUB_REPOSITORY``, ``GITHUB_API_URL`` (GitHub Enterprise Server sets
-its own), ``GITHUB_TOKEN`` and ``GITHUB_WORKSPACE``. Any CI that sets the same variables (or passes ``--pr``,
+``GITHUB_EVENT_PATH`` (the webhook payload), ``GITHUB_REPOSITORY``, ``GITHUB_API_URL`` and ``GITHUB_SERVER_URL``
+(GitHub Enterprise Server sets its own), ``GITHUB_TOKEN`` and ``GITHUB_WORKSPACE``. Any CI that sets the same variables (or passes ``--pr``,
 ``--base-sha``, ``--head-sha``) can run ``reviewbot action`` too.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 from reviewbot.errors import ReviewbotError
 
 DEFAULT_API_URL = "https://api.github.com"
+DEFAULT_SERVER_URL = "https://github.com"
 _SHA_CHARS = frozenset("0123456789abcdef")
 
 
@@ -31,10 +33,33 @@ class PullRequestRun:
     event_name: str = "pull_request"
     action: str = ""  # opened, synchronize, reopened, ...
     head_repository: str = ""  # "owner/name" the PR comes from; differs from ``repository`` for a fork PR
+    server_url: str = DEFAULT_SERVER_URL  # the web UI (GITHUB_SERVER_URL): its host is the repository's own host
 
     @property
     def is_fork(self) -> bool:
         return bool(self.head_repository) and self.head_repository.lower() != self.repository.lower()
+
+    @property
+    def server_host(self) -> str:
+        """The repository's own host (github.com, or the GHES host): links to it are the only ones allowed by
+        default in what the bot publishes."""
+        return _host_of(self.server_url)
+
+
+def _host_of(url: str) -> str:
+    m = re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/?#]*@)?(\[[^\]]*\]|[^:/?#]*)", url.strip())
+    return m.group(1).lower().rstrip(".") if m else ""
+
+
+def server_url_of(environ: Mapping[str, str], api_url: str) -> str:
+    """GITHUB_SERVER_URL, else derived from the API URL (``https://api.github.com`` -> ``https://github.com``,
+    ``https://ghes.example/api/v3`` -> ``https://ghes.example``)."""
+    if environ.get("GITHUB_SERVER_URL"):
+        return environ["GITHUB_SERVER_URL"].rstrip("/")
+    m = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*://)(?:api\.)?([^/?#]+)", api_url)
+    if m is None or api_url.rstrip("/") == DEFAULT_API_URL:
+        return DEFAULT_SERVER_URL
+    return m.group(1) + m.group(2)
 
 
 def _payload(environ: Mapping[str, str]) -> dict[str, Any]:
@@ -97,15 +122,17 @@ def read(
             raise ReviewbotError(f"pull request number {raw!r} is not a number") from None
     if number <= 0:
         raise ReviewbotError(f"pull request number {number} is not valid")
+    api_url = (environ.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
     return PullRequestRun(
         repository=repository,
         number=number,
         base_sha=_sha(base_sha if base_sha is not None else _get(pr, "base", "sha"), "base sha"),
         head_sha=_sha(head_sha if head_sha is not None else _get(pr, "head", "sha"), "head sha"),
-        api_url=(environ.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/"),
+        api_url=api_url,
         token=token if token is not None else environ.get("GITHUB_TOKEN", ""),
         workspace=workspace or Path(environ.get("GITHUB_WORKSPACE") or "."),
         event_name=event_name or "pull_request",
         action=str(payload.get("action") or ""),
         head_repository=str(_get(pr, "head", "repo", "full_name") or ""),
+        server_url=server_url_of(environ, api_url),
     )

@@ -118,9 +118,7 @@ def open_session(
     environ: Mapping[str, str] | None = None,
 ) -> Iterator[Opened]:
     env = os.environ if environ is None else environ
-    redactor = Redactor.from_env(
-        env, extra=[env.get(llm.resolved_key_env(), "")] if llm.resolved_key_env() else []
-    )
+    redactor = Redactor.from_env(env, names=[llm.resolved_key_env()])
     log_filter = install(redactor)
     owned: httpx.Client | None = None
     recorder: Recorder | None = None

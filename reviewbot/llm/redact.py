@@ -1,9 +1,10 @@
 """Keep secrets out of prompts, logs, cassettes and error messages.
 
-A ``Redactor`` knows the secret values of this run (the API key, and the values of the usual token variables
-that are set) and a few token shapes (``Bearer ...``, ``sk-...``, GitHub tokens). Everything that leaves the
-process through this package goes through ``redact``; the logger of the package carries a filter that does the
-same to every record.
+A ``Redactor`` knows the secret values of this run (the API key, the values of the usual token variables and of
+every variable whose name looks secret: ``*_TOKEN``, ``*_SECRET``, ``*PASSWORD``, ``*_API_KEY``...) and a few token
+shapes (``Bearer ...``, ``sk-...``, GitHub tokens). Everything that leaves the process through this package goes
+through ``redact``; the logger of the package carries a filter that does the same to every record; and every text of
+a published review goes through it too (``reviewbot.publishable``).
 """
 
 from __future__ import annotations
@@ -27,8 +28,19 @@ KNOWN_SECRET_ENV = (
     "REVIEWBOT_GITHUB_TOKEN",
 )
 
+# A variable holds a secret when its name has one of these words (``GITHUB_TOKEN``, ``PGPASSWORD``, ``AWS_SECRET_ACCESS_KEY``,
+# ``MYSQL_PWD``), unless the name says it only points at one (``API_KEY_ENV``, ``CREDENTIALS_FILE``). Not ``PWD``,
+# ``OLDPWD`` (the working directories).
+_SECRET_NAME = re.compile(
+    r"(?i)(?:TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|CREDENTIALS?|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|SIGNING_?KEY"
+    r"|ENCRYPTION_?KEY)(?:_|$)|(?:^|_)PWD$"
+)
+_POINTER_NAME = re.compile(r"(?i)_(?:ENV|FILE|PATH|DIR|URL|SOCK|NAME|TYPE|HEADER)$")
+_NOT_SECRET = frozenset({"PWD", "OLDPWD"})
+
 _PATTERNS = (
-    re.compile(r"(?i)\b(bearer)\s+[A-Za-z0-9._~+/=-]{8,}"),
+    # a bearer token has a digit or punctuation in it, or is long: "Bearer authentication" is prose
+    re.compile(r"(?i)\b(bearer)\s+(?:(?=[A-Za-z]*[0-9._~+/=-])[A-Za-z0-9._~+/=-]{8,}|[A-Za-z]{20,})"),
     re.compile(r"\bsk-[A-Za-z0-9_-]{8,}"),
     re.compile(r"\bgh[pousr]_[A-Za-z0-9]{20,}"),
     re.compile(r"\bgithub_pat_[A-Za-z0-9_]{20,}"),
@@ -42,9 +54,14 @@ class Redactor:
         self._secrets = sorted(values, key=len, reverse=True)  # longest first: no partial leftovers
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, extra: Iterable[str] = ()) -> Redactor:
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, extra: Iterable[str] = (), names: Iterable[str] = ()
+    ) -> Redactor:
+        """The secrets of ``environ``: the known variables, ``names`` (e.g. the one ``api-key-env`` names), every
+        variable whose name looks secret, and the ``extra`` values."""
         env = os.environ if environ is None else environ
-        return cls([*extra, *(env.get(name, "") for name in KNOWN_SECRET_ENV)])
+        wanted = {*KNOWN_SECRET_ENV, *(n for n in names if n), *(n for n in env if secret_name(n))}
+        return cls([*extra, *(env.get(name, "") for name in sorted(wanted))])
 
     def with_secret(self, secret: str) -> Redactor:
         return Redactor([*self._secrets, secret])
@@ -73,6 +90,13 @@ class Redactor:
         if isinstance(value, (list, tuple)):
             return [self.redact_data(v) for v in value]
         return value
+
+
+def secret_name(name: str) -> bool:
+    """Does an environment variable of this name hold a secret (by the name alone)?"""
+    if name.upper() in _NOT_SECRET or _POINTER_NAME.search(name):
+        return False
+    return bool(_SECRET_NAME.search(name))
 
 
 def _mask_match(match: re.Match[str]) -> str:

@@ -150,6 +150,7 @@ class FakeGitHub:
         self.reviews: list[dict[str, Any]] = []
         self.faults: list[Fault] = []
         self.log: list[tuple[str, str, int]] = []  # (method, path with query, status)
+        self.received: list[tuple[str, str, str]] = []  # (method, path with query, request body as text)
         self.remaining = 5000
         self._ids = 1000
         self._lock = threading.RLock()
@@ -327,6 +328,7 @@ class FakeGitHub:
                 **extra,
             }
             self.log.append((method, raw_path, status))
+            self.received.append((method, raw_path, raw.decode("utf-8", "replace")))
             return status, extra, payload
 
     def _handle(self, method: str, raw_path: str, headers: dict[str, str], raw: bytes
