@@ -3,6 +3,8 @@
 Precedence: command-line flags > ``REVIEWBOT_*`` environment variables > config file > defaults. The closest
 config file (walking up from the start directory, stopping at the repository root) wins; a pyproject.toml without a
 ``[tool.reviewbot]`` table is skipped. Unknown keys and bad values are errors naming the file and the key path.
+``reviewbot review`` and ``reviewbot baseline`` add the user config below the repository's and screen the
+repository config's sensitive keys against the reviewed change's base version (reviewbot/config_trust.py).
 """
 
 from __future__ import annotations

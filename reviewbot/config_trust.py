@@ -202,13 +202,13 @@ def load(
     got = config.resolve(tree_layers, cli=cli, environ=environ)
     settings = Settings(got.file, got.analyzer_options, path)
     rel = _relative(path, root) if path is not None else None
-    if trust_requested(trust, environ) or (path is not None and rel is None):
-        return Loaded(settings)  # trusted by the user, or a --config file outside the repository
+    if repo is None or rel is None or trust_requested(trust, environ):
+        return Loaded(settings)  # nothing from the repository, a --config file outside it, or trusted by the user
     base = base_version(source)
     if base is None:
         return Loaded(settings)
     user_only = [user] if user is not None else []
-    warnings: list[str] = []
+    problem = ""
     try:
         at_base = find_at(base, _dirs(start, root), rel if config_path is not None else None)
         if at_base is not None:
@@ -217,20 +217,19 @@ def load(
         reference: Settings | None = config.resolve([*user_only, *([at_base] if at_base else [])], cli=cli,
                                                     environ=environ)
     except (Unreadable, ConfigError) as exc:
-        warnings.append(f"{exc}; the sensitive settings ({', '.join(sensitive.NAMES)}) fall back to the defaults")
-        at_base, reference = None, None
-    if reference is not None and at_base is None and repo is None:
-        return Loaded(settings)  # no repository config on either side
+        problem, reference = str(exc), None
     fallback = reference if reference is not None and base.usable else config.resolve(user_only, cli=cli,
                                                                                        environ=environ)
     screened = sensitive.screen(settings, reference, fallback)
-    notes: list[str] = []
-    if screened.replaced:
-        keys = ", ".join(screened.replaced)
-        where = rel or (at_base.path.as_posix() if at_base and at_base.path else "the reviewbot config")
-        instead = f"the values at {base.label}" if base.usable and reference is not None else "the defaults"
-        warnings.append(f"the reviewed change edits {where}: not using its {keys}; {instead} apply "
-                        f"(--trust-config or {TRUST_ENV}=1 uses them)")
-        notes.append(f"config: {keys} from {where} not used, because the reviewed change sets them (they could send "
-                     f"a secret, run code or write files); {instead} applied")
-    return Loaded(Settings(screened.settings.file, settings.analyzer_options, path), tuple(warnings), tuple(notes))
+    if not screened.replaced:
+        if not problem:
+            return Loaded(settings)
+        return Loaded(settings, (f"{problem}; {rel} sets no sensitive setting, so nothing falls back to the defaults",))
+    keys = ", ".join(screened.replaced)
+    why = f"{problem}, so" if problem else f"it differs from {base.label} (the reviewed change edits it);"
+    instead = "the defaults" if problem or not base.usable else f"the values at {base.label}"
+    warning = (f"not using {keys} from {rel}: {why} {instead} apply (--trust-config or {TRUST_ENV}=1 uses "
+               "them)")
+    note = (f"config: {keys} from {rel} not used: the reviewed change sets them, and they could send a secret, run "
+            f"code or write files; {instead} applied")
+    return Loaded(Settings(screened.settings.file, settings.analyzer_options, path), (warning,), (note,))

@@ -65,6 +65,12 @@ def _endpoint_ok(candidate: Settings, reference: Settings) -> bool:
     return ref.provider not in ("none", "replay") and same_pair
 
 
+def _default_key_env(candidate: Settings, reference: Settings) -> bool:
+    """Naming the provider's own key variable (or none) picks no other secret; the endpoint check pairs it."""
+    llm = candidate.file.llm
+    return llm.api_key_env in ("", DEFAULT_KEY_ENV.get(llm.provider))
+
+
 def _no_new_plugin(candidate: Settings, reference: Settings) -> bool:
     """Built-in analyzers are reviewbot's own; an installed third-party one is code the trusted config did not pick."""
     extra = set(candidate.enabled_analyzers) - set(registry.BUILTIN) - set(reference.enabled_analyzers)
@@ -84,11 +90,12 @@ class Key:
 
 
 # Order matters: each entry is judged on the candidate as screened by the entries before it (the endpoint check
-# sees the trusted api-key-env).
+# sees the screened api-key-env, and puts back all three when the endpoint is not acceptable).
 KEYS: tuple[Key, ...] = (
-    Key(("llm.api-key-env",), "names the environment variable sent as the API key"),
+    Key(("llm.api-key-env",), "names the environment variable sent as the API key", _default_key_env),
     Key(("llm.headers",), "sent along with the API key"),
-    Key(("llm.provider", "llm.base-url"), "where the LLM requests and the API key go", _endpoint_ok),
+    Key(("llm.provider", "llm.base-url", "llm.api-key-env"), "where the LLM requests and the API key go",
+        _endpoint_ok),
     Key(("test-command",), "runs a command"),
     Key(("verify",), "turns on running the test command", _no_new_execution),
     Key(("analyzers",), "loads installed third-party analyzers", _no_new_plugin),
@@ -98,7 +105,7 @@ KEYS: tuple[Key, ...] = (
     Key(("llm.cassette",), "reads that file"),
 )
 
-NAMES: tuple[str, ...] = tuple(p for k in KEYS for p in k.paths)
+NAMES: tuple[str, ...] = tuple(dict.fromkeys(p for k in KEYS for p in k.paths))
 
 
 def _field_name(model: type[BaseModel], key: str) -> str:
@@ -148,7 +155,7 @@ def screen(candidate: Settings, reference: Settings | None, fallback: Settings) 
             continue
         for p in key.paths:
             out = _set(out, p, get(fallback, p))
-        replaced.extend(differs)
+        replaced.extend(p for p in differs if p not in replaced)
     return Screened(out, tuple(replaced))
 
 

@@ -34,7 +34,7 @@ EVIL = "http://evil.example:8080/v1"
 OTHER_SECRET = "other-secret-value-0123456789"
 OPENAI_KEY = "sk-user-openai-key-0123456789"
 LOCAL_KEY = "local-model-key-0123456789"
-WARNING = "reviewbot: warning: the reviewed change edits"
+WARNING = "reviewbot: warning: not using "
 
 
 def toml_str(value: str) -> str:
@@ -318,9 +318,7 @@ def test_invalid_config_at_the_base_falls_back_to_the_defaults(repo: GitRepo, cl
     r = cli(repo.path, "review", *args)
     assert r.code == 1 and "marker:no-eval" in r.out, r
     assert not marker.exists()
-    invalid = [ln for ln in r.err.splitlines() if "invalid TOML" in ln]
-    assert len(invalid) == 1 and invalid[0].startswith("reviewbot: warning: pyproject.toml at the base commit"), r.err
-    assert warned(r.err, "test-command"), r.err
+    assert warned(r.err, "test-command", "pyproject.toml at the base commit", "invalid TOML", "the defaults apply")
 
 
 def test_the_user_config_is_trusted(
@@ -403,6 +401,10 @@ def test_the_key_never_pairs_with_a_host_it_was_not_meant_for() -> None:
     assert got.settings.file.llm.base_url == corp["base-url"] and got.replaced == ("llm.base-url",)
     # Another provider keeps the trusted URL and key: the same pair, nothing new learns the key.
     assert sensitive.screen(_llm(**{**corp, "provider": "anthropic"}), trusted, trusted).replaced == ()
-    # A provider's own endpoint with its own key variable is fine when the trusted config names no key variable.
+    # Dropping api-key-env while switching provider would send GITHUB_TOKEN to the corporate endpoint: all put back.
+    got = sensitive.screen(_llm(provider="github", **{"base-url": corp["base-url"]}), trusted, trusted)
+    assert got.settings.file.llm == trusted.file.llm and set(got.replaced) == {"llm.provider", "llm.api-key-env"}
+    # A provider's own endpoint with its own key variable (named or not) is fine.
     plain = _llm(provider="github")
     assert sensitive.screen(_llm(provider="openai"), plain, plain).replaced == ()
+    assert sensitive.screen(_llm(provider="openai", **{"api-key-env": "OPENAI_API_KEY"}), plain, plain).replaced == ()
