@@ -3,6 +3,8 @@
 Precedence: command-line flags > ``REVIEWBOT_*`` environment variables > config file > defaults. The closest
 config file (walking up from the start directory, stopping at the repository root) wins; a pyproject.toml without a
 ``[tool.reviewbot]`` table is skipped. Unknown keys and bad values are errors naming the file and the key path.
+``reviewbot review`` and ``reviewbot baseline`` add the user config below the repository's and screen the
+repository config's sensitive keys against the reviewed change's base version (reviewbot/config_trust.py).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -221,6 +223,64 @@ def env_overrides(environ: Mapping[str, str]) -> dict[str, Any]:
     return out
 
 
+@dataclass(frozen=True)
+class Layer:
+    """One config file's ``[tool.reviewbot]`` table, with where it came from (for error messages)."""
+
+    table: Mapping[str, Any]
+    origin: str
+    prefix: str = ""
+    path: Path | None = None
+
+
+def file_layer(path: Path, *, explicit: bool = False) -> Layer:
+    """The reviewbot table of config file ``path``, validated on its own so that errors name this file."""
+    if not path.is_file():
+        raise ConfigError(f"{path}: config file not found")
+    found, prefix = table_of(path, read_toml(path))
+    if found is None and explicit:
+        raise ConfigError(f"{path}: no [tool.reviewbot] table")
+    layer = Layer(dict(found or {}), str(path), prefix, path)
+    validate(layer.table, layer.origin, layer.prefix)
+    return layer
+
+
+def user_config_path() -> Path:
+    """The user's own config (``config.toml`` in platformdirs' user config dir): outside any repository, trusted."""
+    from platformdirs import user_config_path as base
+
+    return base("reviewbot") / "config.toml"
+
+
+def user_layer() -> Layer | None:
+    """The user config as a layer (top-level keys, like ``.reviewbot.toml``), or None when there is none."""
+    path = user_config_path()
+    return file_layer(path) if path.is_file() else None
+
+
+def resolve(
+    layers: Sequence[Layer],
+    *,
+    cli: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """Merge file layers (later wins), then ``REVIEWBOT_*`` variables, then flags, and validate the result."""
+    environ = os.environ if environ is None else environ
+    table: dict[str, Any] = {}
+    for layer in layers:
+        table = merge_tables(table, layer.table)
+    origin, prefix = (layers[-1].origin, layers[-1].prefix) if layers else ("defaults", "")
+    env = env_overrides(environ)
+    merged = _merge(_merge(table, env), {k: v for k, v in (cli or {}).items() if v is not None})
+    # Values from env/CLI are reported against their own origin when they are the bad ones.
+    try:
+        return validate(merged, origin, prefix)
+    except ConfigError as exc:
+        if env or cli:
+            _blame_overrides(env, cli or {}, exc)
+        raise
+
+
 def load(
     *,
     start: Path,
@@ -230,30 +290,39 @@ def load(
     environ: Mapping[str, str] | None = None,
 ) -> Settings:
     """Resolve the settings for a review started in ``start`` (CLI > env > file > defaults)."""
-    environ = os.environ if environ is None else environ
     path = config_path or find_config(start, stop)
-    table: dict[str, Any] = {}
-    prefix = ""
-    origin = "defaults"
-    if path is not None:
-        if not path.is_file():
-            raise ConfigError(f"{path}: config file not found")
-        data = read_toml(path)
-        found, prefix = table_of(path, data)
-        if found is None and config_path is not None:
-            raise ConfigError(f"{path}: no [tool.reviewbot] table")
-        table = dict(found or {})
-        origin = str(path)
-    env = env_overrides(environ)
-    merged = _merge(_merge(table, env), {k: v for k, v in (cli or {}).items() if v is not None})
-    # Values from env/CLI are reported against their own origin when they are the bad ones.
-    try:
-        settings = validate(merged, origin, prefix)
-    except ConfigError as exc:
-        if env or cli:
-            _blame_overrides(env, cli or {}, exc)
-        raise
+    layers = [file_layer(path, explicit=config_path is not None)] if path is not None else []
+    settings = resolve(layers, cli=cli, environ=environ)
     return Settings(settings.file, settings.analyzer_options, path)
+
+
+def _canonical(model: type[BaseModel], table: Mapping[str, Any]) -> dict[str, Any]:
+    """``table`` with each key of ``model`` spelled as its TOML alias (``fail_on`` -> ``fail-on``); other keys
+    (analyzer option tables, header names) as they are."""
+    aliases = {name: info.alias or name for name, info in model.model_fields.items()}
+    return {aliases.get(k, k) if isinstance(k, str) else k: v for k, v in table.items()}
+
+
+def merge_tables(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    """Two reviewbot tables merged key by key, ``over`` winning; sub-tables merge too, except ``llm.headers``."""
+
+    def canonical(table: Mapping[str, Any]) -> dict[str, Any]:
+        out = _canonical(FileSettings, table)
+        if isinstance(out.get("llm"), Mapping):
+            out["llm"] = _canonical(LLMSettings, out["llm"])
+        return out
+
+    def deep(a: Mapping[str, Any], b: Mapping[str, Any], path: tuple[str, ...]) -> dict[str, Any]:
+        out = dict(a)
+        for key, value in b.items():
+            here = (*path, str(key))
+            if isinstance(value, Mapping) and isinstance(out.get(key), Mapping) and here != ("llm", "headers"):
+                out[key] = deep(out[key], value, here)
+            else:
+                out[key] = value
+        return out
+
+    return deep(canonical(base), canonical(over), ())
 
 
 def _merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:

@@ -27,6 +27,8 @@ from reviewbot.errors import ReviewbotError
 )
 @click.option("--analyzers", metavar="A,B", default=None, help="Comma-separated analyzers to run.")
 @click.option("--config", "config_file", metavar="FILE", type=click.Path(path_type=Path), default=None)
+@click.option("--trust-config", is_flag=True,
+              help="Use the repository config's paths and analyzers even when they differ from HEAD's.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the analyzer cache.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Parallel analyzer processes.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress, no summary.")
@@ -36,6 +38,7 @@ def baseline(
     output: Path | None,
     analyzers: str | None,
     config_file: Path | None,
+    trust_config: bool,
     no_cache: bool,
     jobs: int | None,
     quiet: bool,
@@ -49,7 +52,7 @@ def baseline(
     unrelated edits; commit the file and regenerate it when you want to accept the current state again.
     """
     from reviewbot import baseline as baseline_file
-    from reviewbot import config, progress, suppress
+    from reviewbot import config_trust, progress, suppress
     from reviewbot.pipeline import collect_files, materialize
     from reviewbot.review_run import build_source, make_analyze
 
@@ -61,7 +64,10 @@ def baseline(
         "cache": False if no_cache else None,
         "jobs": jobs,
     }
-    settings = config.load(start=cwd, config_path=config_file, stop=source.root, cli=cli_values)
+    loaded = config_trust.load(source, start=cwd, config_path=config_file, cli=cli_values, trust=trust_config)
+    for line in loaded.warnings:
+        click.echo(f"reviewbot: warning: {line}", err=True)
+    settings = loaded.settings
     target = output or (source.root or cwd) / baseline_file.DEFAULT_NAME
     with progress.for_cli(quiet=quiet, verbose=verbose) as say:
         say("listing files")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,9 @@ def _use_color(output: str | None) -> bool:
 @click.option("--max-comments", type=click.IntRange(min=0), default=None)
 @click.option("--min-score", type=click.FloatRange(0, 1), default=None)
 @click.option("--config", "config_file", metavar="FILE", type=click.Path(path_type=Path), default=None)
+@click.option("--trust-config", is_flag=True,
+              help="Use the repository config's LLM endpoint and key, test command and paths even when the reviewed "
+                   "change edits them (also REVIEWBOT_TRUST_CONFIG=1).")
 @click.option("--cache-dir", metavar="DIR", default=None, help="Analyzer result cache (default: the XDG cache).")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the analyzer cache.")
 @click.option(
@@ -90,6 +94,7 @@ def review(
     max_comments: int | None,
     min_score: float | None,
     config_file: Path | None,
+    trust_config: bool,
     cache_dir: str | None,
     no_cache: bool,
     baseline_file: Path | None,
@@ -108,7 +113,7 @@ def review(
     \b
     Exit codes: 0 no comment at or above --fail-on, 1 some, 2 error.
     """
-    from reviewbot import config
+    from reviewbot import config_trust
     from reviewbot.review_run import build_source, execute
 
     chosen = [name for name, on in (("--staged", staged), ("--base", base), ("--patch", patch_file),
@@ -137,7 +142,9 @@ def review(
         "jobs": jobs,
         "llm": _llm_flags(cwd, llm_cassette, record_cassette, dump_prompts, no_evidence),
     }
-    settings = config.load(start=cwd, config_path=config_file, stop=source.root, cli=cli_values)
+    loaded = config_trust.load(source, start=cwd, config_path=config_file, cli=cli_values, trust=trust_config)
+    _warn(loaded.warnings)
+    settings = loaded.settings
     known = None
     if baseline_file is not None:
         from reviewbot import baseline
@@ -147,6 +154,8 @@ def review(
 
     with progress.for_cli(quiet=quiet, verbose=verbose) as reporter:
         result = execute(source, settings, progress=reporter, baseline=known)
+    if loaded.notes:
+        result = replace(result, summary=replace(result.summary, notes=(*result.summary.notes, *loaded.notes)))
     color = fmt in ("text", "short") and _use_color(output)
     text = _renderer(fmt)(result, source=source.description, color=color)
     if output:
@@ -161,6 +170,11 @@ def review(
     if level is not None and any(c.severity.at_least(level) for c in result.comments):
         return 1
     return 0
+
+
+def _warn(lines: tuple[str, ...]) -> None:
+    for line in lines:
+        click.echo(f"reviewbot: warning: {line}", err=True)
 
 
 def _renderer(fmt: str):  # type: ignore[no-untyped-def]

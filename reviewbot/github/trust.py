@@ -1,7 +1,8 @@
 """Trusted configuration: on a pull request, reviewbot's settings come from the PR's *base* commit, never its head.
 
 A PR must not be able to point the LLM base URL at its own server and take the key, name another secret variable,
-change the test command or load an analyzer plugin. So ``.reviewbot.toml`` / ``pyproject.toml`` (or the file named by
+change the test command or load an analyzer plugin (reviewbot/sensitive.py lists these keys; the CLI screens the
+same ones, and the note below names those a PR changes). So ``.reviewbot.toml`` / ``pyproject.toml`` (or the file named by
 the ``config`` input) is read with ``git cat-file`` at the base commit, or through the contents API at that commit when
 the clone lacks it. ``REVIEWBOT_*`` variables and the action's inputs (set by the workflow file, which GitHub takes from
 the base branch for ``pull_request`` runs of fork PRs, and which a same-repo PR author could edit anyway) override it.
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from reviewbot import config, git
+from reviewbot import config, git, sensitive
 from reviewbot.errors import ConfigError
 
 if sys.version_info >= (3, 11):
@@ -120,9 +121,15 @@ def load(
         notes.append(f"base commit {base_sha[:12] or '(unknown)'} is not in the clone: config defaults used")
     if head_sha and local and has_commit(root, head_sha):
         for name in (found,) if found else names:
-            if _table_at(root, head_sha, name) != _table_at(root, base_sha, name):
-                notes.append(f"this pull request changes the reviewbot settings in {name}; they are read from the "
-                             "base branch, so the change takes effect once merged")
+            at_head, at_base = _table_at(root, head_sha, name), _table_at(root, base_sha, name)
+            if at_head != at_base:
+                note = (f"this pull request changes the reviewbot settings in {name}; they are read from the "
+                        "base branch, so the change takes effect once merged")
+                risky = sensitive.changed_in(at_head, at_base)
+                if risky:
+                    note += (f"; it changes {', '.join(risky)}, which can send a secret, run code or write files: "
+                             "check them before merging")
+                notes.append(note)
                 break
     merged = _merge(_merge(table, config.env_overrides(environ)), {k: v for k, v in (overrides or {}).items()
                                                                     if v is not None})
