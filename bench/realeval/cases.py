@@ -99,22 +99,31 @@ def build(case: Case, snap: Path, work: Path) -> Built:
         _git(repo, "checkout", "-q", "--force", "--detach", case.head)
         head = case.head
     else:
-        _git(repo, "checkout", "-q", "--force", "--detach", case.base)
-        for path in case.files:
-            blob = subprocess.run(["git", "cat-file", "-p", f"{case.post}:{path}"], cwd=repo, capture_output=True)
-            target = repo / path
-            if blob.returncode != 0:
-                if target.exists():
-                    target.unlink()
-                continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(blob.stdout)
-        _git(repo, "add", "-A", "--", *case.files)
-        _git(repo, "commit", "-q", "--no-verify", "-m", "update", env=_IDENTITY)
-        head = _git(repo, "rev-parse", "HEAD").strip()
+        head = _synthesise(repo, case)
+        _git(repo, "checkout", "-q", "--force", "--detach", head)
     built = Built(case, repo, case.base, head)
     built.truth, built.added_lines = ground_truth(repo, case.base, head, case.files)
     return built
+
+
+def _synthesise(repo: Path, case: Case) -> str:
+    """The head commit of a bug or control case: ``base`` with ``files`` as they are at ``post``.
+
+    Built with plumbing in a private index (``write-tree --missing-ok``): snapshots lack large data files, which a
+    porcelain commit would refuse to write a tree without."""
+    index = repo / ".git" / "realeval-index"
+    env = {**_IDENTITY, "GIT_INDEX_FILE": str(index)}
+    _git(repo, "read-tree", case.base, env=env)
+    for path in case.files:
+        blob = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{case.post}:{path}"], cwd=repo,
+                              capture_output=True, text=True).stdout.strip()
+        if blob:
+            _git(repo, "update-index", "--add", "--cacheinfo", f"100644,{blob},{path}", env=env)
+        else:
+            _git(repo, "update-index", "--force-remove", "--", path, env=env)
+    tree = _git(repo, "write-tree", "--missing-ok", env=env).strip()
+    index.unlink()
+    return _git(repo, "commit-tree", tree, "-p", case.base, "-m", "update", env=_IDENTITY).strip()
 
 
 _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
