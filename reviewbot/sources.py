@@ -11,7 +11,7 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 from reviewbot import content, git
 from reviewbot.diff import SYMLINK_MODE, ChangedFile, FileStatus, Hunk, Patch, parse_patch
@@ -189,11 +189,16 @@ class PatchSource:
     def __post_init__(self) -> None:
         self.description = self.description or self.origin
 
+    # a patch none of whose files is in the tree reviews nothing: it was not applied, or belongs elsewhere
+    needs_tree: ClassVar[bool] = True
+
     def patch(self) -> Patch:
         parsed = parse_patch(self.text, origin=self.origin)
-        if not self.paths:
-            return parsed
-        return Patch(tuple(f for f in parsed.files if _matches(f.path, self.paths)))
+        if self.paths:
+            parsed = Patch(tuple(f for f in parsed.files if _matches(f.path, self.paths)))
+        if self.needs_tree:
+            _require_some_in_tree(parsed, self.root, self.origin)
+        return parsed
 
     def before(self, f: ChangedFile) -> bytes | None:
         if f.status is FileStatus.ADDED:
@@ -205,6 +210,22 @@ class PatchSource:
 
     def after(self, f: ChangedFile) -> bytes | None:
         return None if f.status is FileStatus.DELETED else read_regular_file(self.root, f.path)
+
+
+def _require_some_in_tree(patch: Patch, root: Path, origin: str) -> None:
+    """A usage error when no file the patch adds or changes exists under ``root`` (deletions need none)."""
+    wanted = [f.path for f in patch.files if f.status is not FileStatus.DELETED]
+    if not wanted or any(_in_tree(root, p) for p in wanted):
+        return
+    where = "apply the patch first, or run from the repository it belongs to"
+    if len(wanted) == 1:
+        raise DiffError(f"{origin}: the file it changes, {wanted[0]}, does not exist under {root} ({where})")
+    raise DiffError(f"{origin}: none of the {len(wanted)} files it changes exists under {root} ({where})")
+
+
+def _in_tree(root: Path, rel: str) -> bool:
+    path = root / rel
+    return path.is_symlink() or (path.exists() and not path.is_dir())
 
 
 def _matches(path: str, limits: tuple[str, ...]) -> bool:

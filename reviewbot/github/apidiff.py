@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 from reviewbot.content import looks_binary, text_diffs
 from reviewbot.diff import ChangedFile, FileStatus
@@ -143,6 +143,7 @@ class ApiPatchSource(PatchSource):
     """A PatchSource whose post-images come from the head commit when the clone has it."""
 
     head: str = ""
+    needs_tree: ClassVar[bool] = False  # post-images come from the head commit, and the API lists the PR's files
 
     def __post_init__(self) -> None:
         super().__post_init__()
