@@ -60,6 +60,8 @@ class ChangedFile:
     binary: bool = False
     old_mode: str | None = None
     new_mode: str | None = None
+    old_oid: str | None = None  # the blob ids of git's ``index`` line (None when absent or all zeros)
+    new_oid: str | None = None
 
     @property
     def is_symlink(self) -> bool:
@@ -145,6 +147,7 @@ def _changed_file(pf: unidiff.PatchedFile) -> ChangedFile:
         mode = index.rsplit(" ", 1)[1]
         old_mode = old_mode or (None if new_file_mode else mode)
         new_mode = new_mode or (None if deleted_mode else mode)
+    old_oid, new_oid = _oids(index)
 
     rename_from, rename_to = _header_value(info, "rename from "), _header_value(info, "rename to ")
     copy_from, copy_to = _header_value(info, "copy from "), _header_value(info, "copy to ")
@@ -176,7 +179,17 @@ def _changed_file(pf: unidiff.PatchedFile) -> ChangedFile:
         binary=pf.is_binary_file,
         old_mode=old_mode,
         new_mode=new_mode,
+        old_oid=old_oid,
+        new_oid=new_oid,
     )
+
+
+def _oids(index: str | None) -> tuple[str | None, str | None]:
+    """The two blob ids of ``index abc..def [mode]``; an all-zero id (no blob) is None."""
+    if not index or ".." not in index:
+        return None, None
+    old, new = index.split(" ", 1)[0].split("..", 1)
+    return (old if old.strip("0") else None), (new if new.strip("0") else None)
 
 
 def parse_patch(text: str, *, origin: str = "diff") -> Patch:

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 import subprocess
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from reviewbot.errors import GitError
 
-# Flags that make git's output stable and parseable whatever the user's config says.
-_BASE = ("git", "-c", "core.quotepath=off", "-c", "diff.noprefix=false", "-c", "color.ui=never")
+# Flags that make git's output stable and parseable whatever the user's config says. No attributes file of the
+# user's decides what git reads as text (the reviewed tree's own .gitattributes: see _attr_flags).
+_BASE = ("git", "-c", "core.quotepath=off", "-c", "diff.noprefix=false", "-c", "color.ui=never",
+         "-c", "core.attributesFile=/dev/null")
+ATTR_SOURCE_SINCE = (2, 42)  # `git --attr-source=<tree>`: read attributes from that tree, not the working tree
 
 _C_ESCAPES = {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13, '"': 34, "\\": 92}
 
@@ -25,6 +30,23 @@ def clean_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     return env
 
 
+@functools.cache
+def version() -> tuple[int, ...]:
+    """git's version as numbers, e.g. (2, 39, 5); (0,) when it cannot be told."""
+    try:
+        out = subprocess.run(["git", "version"], capture_output=True, env=clean_env(), timeout=30, check=False).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return (0,)
+    found = re.search(rb"(\d+)\.(\d+)(?:\.(\d+))?", out)
+    return tuple(int(n) for n in found.groups() if n is not None) if found else (0,)
+
+
+def _attr_flags() -> tuple[str, ...]:
+    """Where git supports it, attributes come from the empty tree: the reviewed tree's .gitattributes is never read
+    (no diff drivers, filters, eol or binary marks of its own). Older gits read it; reviewbot.content corrects for it."""
+    return (f"--attr-source={EMPTY_TREE}",) if version() >= ATTR_SOURCE_SINCE else ()
+
+
 def run(
     args: Sequence[str],
     cwd: Path,
@@ -35,17 +57,11 @@ def run(
     timeout: float = 120,
 ) -> subprocess.CompletedProcess[bytes]:
     """Run ``git <args>`` in ``cwd`` and return the completed process (stdout/stderr as bytes)."""
-    cmd = [*_BASE, *args]
+    attr = _attr_flags()
     try:
-        proc = subprocess.run(
-            cmd,
-            cwd=cwd,
-            input=input_bytes,
-            capture_output=True,
-            env=clean_env(env),
-            timeout=timeout,
-            check=False,
-        )
+        proc = _spawn([_BASE[0], *attr, *_BASE[1:], *args], cwd, input_bytes, env, timeout)
+        if attr and proc.returncode != 0 and b"--attr-source" in proc.stderr:  # e.g. a SHA-256 repository
+            proc = _spawn([*_BASE, *args], cwd, input_bytes, env, timeout)
     except FileNotFoundError as exc:
         raise GitError("git is not installed or not on PATH") from exc
     except subprocess.TimeoutExpired as exc:
@@ -55,6 +71,12 @@ def run(
         detail = stderr[-1] if stderr else "(no output)"
         raise GitError(f"`git {' '.join(args)}` failed with exit code {proc.returncode}: {detail}")
     return proc
+
+
+def _spawn(cmd: list[str], cwd: Path, input_bytes: bytes | None, env: Mapping[str, str] | None,
+           timeout: float) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(cmd, cwd=cwd, input=input_bytes, capture_output=True, env=clean_env(env), timeout=timeout,
+                          check=False)
 
 
 def output(args: Sequence[str], cwd: Path, **kwargs: object) -> str:

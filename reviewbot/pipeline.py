@@ -21,6 +21,7 @@ from reviewbot import suppress
 from reviewbot.analyzers.base import SourceFile
 from reviewbot.baseline import Baseline
 from reviewbot.config import Settings
+from reviewbot.content import looks_binary
 from reviewbot.diff import ChangedFile, FileStatus, Patch
 from reviewbot.filtering import place, visible
 from reviewbot.models import Candidate, Comment, DiffPosition, Evidence, Finding, Review, SkippedFile, Stats, Summary
@@ -113,6 +114,9 @@ def collect_files(
             continue
         if after is None:
             skipped.append(SkippedFile(f.path, "missing from the working tree"))
+            continue
+        if looks_binary(after) or looks_binary(before):  # whatever the diff said: a NUL byte makes it binary
+            skipped.append(SkippedFile(f.path, "binary"))
             continue
         if f.hunks and not check_post_image(after, f):
             skipped.append(SkippedFile(f.path, "file does not match the diff (apply the patch first)"))

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Protocol
+from typing import ClassVar, Protocol
 
-from reviewbot import git
+from reviewbot import content, git
 from reviewbot.diff import SYMLINK_MODE, ChangedFile, FileStatus, Hunk, Patch, parse_patch
 from reviewbot.errors import DiffError, GitError
 from reviewbot.textio import MAX_FILE_BYTES, UnsafePath, read_regular_file
@@ -47,8 +47,8 @@ def _show(root: Path, rev: str, path: str, env: dict[str, str] | None = None) ->
     return proc.stdout
 
 
-def _diff(root: Path, args: list[str], env: dict[str, str] | None = None) -> Patch:
-    raw = git.run([*_DIFF_FLAGS, *args], root, env=env).stdout
+def _diff(root: Path, args: list[str], env: dict[str, str] | None = None, flags: Sequence[str] = ()) -> Patch:
+    raw = git.run([*flags, *_DIFF_FLAGS, *args], root, env=env).stdout
     return parse_patch(raw.decode("utf-8", "surrogateescape"), origin=f"git {' '.join(args)}")
 
 
@@ -65,7 +65,10 @@ class WorktreeSource:
 
     def patch(self) -> Patch:
         self._base = "HEAD" if git.has_head(self.root) else git.EMPTY_TREE
-        tracked = _diff(self.root, [self._base, *_pathspecs(self.paths)])
+        # the user's filter drivers do not run on the files (the tree's .gitattributes may name any of them), and
+        # what git saw differently from the bytes on disk is diffed again from them
+        diffed = _diff(self.root, [self._base, *_pathspecs(self.paths)], flags=content.filter_overrides(self.root))
+        tracked = content.settle(diffed, self.before, self.after, root=self.root, on_disk=True)
         if not self.include_untracked:
             return tracked
         out = git.run(["ls-files", "--others", "--exclude-standard", "-z", *_pathspecs(self.paths)], self.root)
@@ -88,6 +91,8 @@ def _added_from_disk(root: Path, rel: str) -> ChangedFile:
         mode = "100644"
     except UnsafePath:
         data, mode = b"", SYMLINK_MODE if (root / rel).is_symlink() else "100644"
+    if content.looks_binary(data):
+        return ChangedFile(rel, None, FileStatus.ADDED, (), True, None, mode)
     text = data.decode("utf-8", "surrogateescape")
     lines = text.split("\n")
     if lines and lines[-1] == "":
@@ -126,7 +131,8 @@ class StagedSource:
 
     def patch(self) -> Patch:
         self._base = "HEAD" if git.has_head(self.root) else git.EMPTY_TREE
-        return _diff(self.root, ["--cached", self._base, *_pathspecs(self.paths)], self._env)
+        diffed = _diff(self.root, ["--cached", self._base, *_pathspecs(self.paths)], self._env)
+        return content.settle(diffed, self.before, self.after, root=self.root, env=self._env)
 
     def before(self, f: ChangedFile) -> bytes | None:
         if f.status is FileStatus.ADDED or f.old_path is None or self._base == git.EMPTY_TREE:
@@ -156,7 +162,8 @@ class RangeSource:
         self.rev = head_sha
         sep = "..." if self.merge_base else ".."
         self.description = f"{self.base}{sep}{self.head}"
-        return _diff(self.root, [self._base_sha, head_sha, *_pathspecs(self.paths)])
+        diffed = _diff(self.root, [self._base_sha, head_sha, *_pathspecs(self.paths)])
+        return content.settle(diffed, self.before, self.after, root=self.root)
 
     def before(self, f: ChangedFile) -> bytes | None:
         if f.status is FileStatus.ADDED or f.old_path is None:
@@ -182,11 +189,16 @@ class PatchSource:
     def __post_init__(self) -> None:
         self.description = self.description or self.origin
 
+    # a patch none of whose files is in the tree reviews nothing: it was not applied, or belongs elsewhere
+    needs_tree: ClassVar[bool] = True
+
     def patch(self) -> Patch:
         parsed = parse_patch(self.text, origin=self.origin)
-        if not self.paths:
-            return parsed
-        return Patch(tuple(f for f in parsed.files if _matches(f.path, self.paths)))
+        if self.paths:
+            parsed = Patch(tuple(f for f in parsed.files if _matches(f.path, self.paths)))
+        if self.needs_tree:
+            _require_some_in_tree(parsed, self.root, self.origin)
+        return parsed
 
     def before(self, f: ChangedFile) -> bytes | None:
         if f.status is FileStatus.ADDED:
@@ -198,6 +210,22 @@ class PatchSource:
 
     def after(self, f: ChangedFile) -> bytes | None:
         return None if f.status is FileStatus.DELETED else read_regular_file(self.root, f.path)
+
+
+def _require_some_in_tree(patch: Patch, root: Path, origin: str) -> None:
+    """A usage error when no file the patch adds or changes exists under ``root`` (deletions need none)."""
+    wanted = [f.path for f in patch.files if f.status is not FileStatus.DELETED]
+    if not wanted or any(_in_tree(root, p) for p in wanted):
+        return
+    where = "apply the patch first, or run from the repository it belongs to"
+    if len(wanted) == 1:
+        raise DiffError(f"{origin}: the file it changes, {wanted[0]}, does not exist under {root} ({where})")
+    raise DiffError(f"{origin}: none of the {len(wanted)} files it changes exists under {root} ({where})")
+
+
+def _in_tree(root: Path, rel: str) -> bool:
+    path = root / rel
+    return path.is_symlink() or (path.exists() and not path.is_dir())
 
 
 def _matches(path: str, limits: tuple[str, ...]) -> bool:

@@ -12,11 +12,12 @@ from reviewbot.diff import Patch
 from reviewbot.errors import GitError, ReviewbotError
 from reviewbot.models import Review
 from reviewbot.sources import RangeSource, Source
+from reviewbot.textio import UnsafePath, read_regular_file
 
 from . import apidiff, client
 from .event import PullRequestRun
 from .publish import Options, Outcome, Publisher
-from .trust import has_commit
+from .trust import blob, has_commit
 
 # Tests replace these to run the backoff without waiting.
 SLEEP: Callable[[float], None] | None = None
@@ -89,12 +90,31 @@ class Session:
                 f"commits {base[:12]} and {head[:12]} (or their merge base) are not in the clone at {root}, and "
                 "there is no GITHUB_TOKEN to read the diff from the API: check out with fetch-depth: 0"
             )
-        files = self.api.read(lambda: list(self.pull.get_files()), f"listing the files of PR #{self.run.number}")
+        listed = self.api.read(lambda: list(self.pull.get_files()), f"listing the files of PR #{self.run.number}")
+        files, judged = apidiff.complete(listed, self._reader(root, head, tree=True), self._reader(root, base))
         text, notes = apidiff.unified_diff(files)
+        notes += judged
         notes.insert(0, "the clone lacks the history for a local diff: the diff comes from the API "
                         "(check out with fetch-depth: 0 for a local one)")
         source = apidiff.ApiPatchSource(text, root, origin=f"PR #{self.run.number} (API diff)", head=head)
         return cast(Source, source), notes
+
+    def _reader(self, root: Path, rev: str, *, tree: bool = False) -> apidiff.ReadBytes:
+        """A path's bytes at ``rev``: from the clone when it has the commit, else from the checked-out tree
+        (``tree``, as ApiPatchSource reads post-images) or through the contents API; None when it cannot be read."""
+        in_clone = has_commit(root, rev)
+
+        def read(path: str) -> bytes | None:
+            try:
+                if in_clone:
+                    return blob(root, rev, path)
+                if tree:
+                    return read_regular_file(root, path)
+                return self.fetch_file(path, rev)
+            except (ReviewbotError, UnsafePath, ValueError, AssertionError):  # PyGithub asserts on odd encodings
+                return None
+
+        return read
 
     def publish(self, review: Review, patch: Patch, options: Options) -> Outcome:
         publisher = Publisher(self.api, self.repo, self.pull, self.run.head_sha, options, log=self.log)

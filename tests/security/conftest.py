@@ -3,4 +3,4 @@ the Actions environment) and the CLI ones (the real CLI in-process, the test-onl
 error with a fix)."""
 
 from tests.cli.conftest import cli, marker_analyzer  # noqa: F401 - fixtures shared with tests/cli
-from tests.github.conftest import action_env, fake, pr_repo, sleeps  # noqa: F401
+from tests.github.conftest import action_env, fake, fake_analyzer, pr_repo, sleeps  # noqa: F401
