@@ -1,4 +1,11 @@
-"""Every git call goes through here: fixed flags, a clean environment, errors that name command, code and stderr."""
+"""Every git call goes through here: fixed flags, a clean environment, errors that name command, code and stderr.
+
+git runs through ``reviewbot.procs`` like every child: from an empty directory, told where the repository is with
+``-C``, with the allow-listed environment (no inherited ``GIT_*``: a hook's GIT_DIR/GIT_INDEX_FILE would redirect
+it; a staged review passes GIT_INDEX_FILE back explicitly). The flags keep the repository's and the user's config
+from running anything: no fsmonitor, no hooks, no pager, no transport, no bare repository found by discovery (one
+planted in the tree would bring its own config); the diffs are asked for with ``--no-ext-diff --no-textconv``.
+"""
 
 from __future__ import annotations
 
@@ -7,22 +14,20 @@ import subprocess
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from reviewbot import procs
 from reviewbot.errors import GitError
 
-# Flags that make git's output stable and parseable whatever the user's config says.
-_BASE = ("git", "-c", "core.quotepath=off", "-c", "diff.noprefix=false", "-c", "color.ui=never")
+# Flags that make git's output stable and parseable whatever the user's config says, and keep config from running
+# commands.
+_BASE = (
+    "git", "--no-pager",
+    "-c", "core.quotepath=off", "-c", "diff.noprefix=false", "-c", "color.ui=never",
+    "-c", "core.fsmonitor=false", "-c", f"core.hooksPath={os.devnull}", "-c", "protocol.allow=never",
+    "-c", "safe.bareRepository=explicit",
+)  # fmt: skip
+_ENV = {"GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
 
 _C_ESCAPES = {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13, '"': 34, "\\": 92}
-
-
-def clean_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The environment without inherited GIT_* variables (a hook's GIT_DIR/GIT_INDEX_FILE would redirect us)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env["GIT_TERMINAL_PROMPT"] = "0"
-    env["LC_ALL"] = "C"
-    if extra:
-        env.update(extra)
-    return env
 
 
 def run(
@@ -34,22 +39,16 @@ def run(
     env: Mapping[str, str] | None = None,
     timeout: float = 120,
 ) -> subprocess.CompletedProcess[bytes]:
-    """Run ``git <args>`` in ``cwd`` and return the completed process (stdout/stderr as bytes)."""
-    cmd = [*_BASE, *args]
-    try:
-        proc = subprocess.run(
-            cmd,
-            cwd=cwd,
-            input=input_bytes,
-            capture_output=True,
-            env=clean_env(env),
-            timeout=timeout,
-            check=False,
-        )
-    except FileNotFoundError as exc:
-        raise GitError("git is not installed or not on PATH") from exc
-    except subprocess.TimeoutExpired as exc:
-        raise GitError(f"`git {' '.join(args)}` timed out after {timeout:.0f} s") from exc
+    """Run ``git -C cwd <args>`` (``env``: variables to set, e.g. GIT_INDEX_FILE) and return the completed process
+    (stdout/stderr as bytes)."""
+    cmd = [*_BASE, "-C", str(cwd), *args]
+    done = procs.run(cmd, timeout=timeout, stdin=input_bytes, env=procs.tool_env({**_ENV, **(env or {})}))
+    if done.error:
+        raise GitError(f"git is not installed or not on PATH ({done.error})")
+    if done.timed_out:
+        raise GitError(f"`git {' '.join(args)}` timed out after {timeout:.0f} s")
+    assert done.returncode is not None
+    proc = subprocess.CompletedProcess(cmd, done.returncode, done.out, done.err)
     if check and proc.returncode != 0:
         stderr = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         detail = stderr[-1] if stderr else "(no output)"
