@@ -145,3 +145,14 @@ class Meet:
                 return AnalyzerResult(notes=(f"met {opts.other}",))  # type: ignore[attr-defined]
             time.sleep(0.05)
         return AnalyzerResult(error=f"never met {opts.other}")  # type: ignore[attr-defined]
+
+
+class Chatty(Echo):
+    """Echo that also prints to stdout and stderr, as tools and careless adapters do."""
+
+    name: ClassVar[str] = "chatty"
+
+    def analyze(self, files: Sequence[SourceFile], ctx: AnalysisContext) -> AnalyzerResult:
+        print("chatter on stdout " * 1000)
+        print("chatter on stderr", file=sys.stderr)
+        return super().analyze(files, ctx)
