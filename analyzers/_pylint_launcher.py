@@ -6,8 +6,9 @@ pylint runs on reviewbot's own interpreter, where astroid could load every packa
 project's, and parsing them costs seconds. So any module astroid finds outside the standard library and the scratch
 tree is treated as not importable, as it would be on a machine without the project's dependencies.
 
-Run as ``python -c <this file's text> WORKDIR PYLINT-ARGS...`` from an empty directory (not as a script: the
-script's directory, ours, holds modules named ``pylint.py`` and ``radon.py``). Imports nothing from reviewbot.
+Run by path through ``reviewbot.procs.python`` (an isolated interpreter whose import guard refuses modules from the
+scratch tree and the repository) as ``LAUNCHER WORKDIR PYLINT-ARGS...``, from an empty directory; never as a script
+(the script's directory, ours, holds modules named ``pylint.py`` and ``radon.py``). Imports nothing from reviewbot.
 """
 
 from __future__ import annotations

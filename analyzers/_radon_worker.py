@@ -1,7 +1,8 @@
 """Child process of the radon adapter: complexity and maintainability of every function, one source at a time.
 
-Run as ``python -c <this file's text> INPUT START`` from an empty directory (not as a script: the script's
-directory, ours, holds modules named ``radon.py`` and ``pylint.py`` that would shadow the real ones). INPUT is a JSON
+Run by path through ``reviewbot.procs.python`` (an isolated interpreter that cannot import from the reviewed tree) as
+``WORKER INPUT START`` from an empty directory; never as a script (the script's directory, ours, holds modules named
+``radon.py`` and ``pylint.py`` that would shadow the real ones). INPUT is a JSON
 list of {"text", "want", "mi"} jobs (``want``: the functions to measure; ``mi``: whether to compute the
 maintainability index, default true); from index START
 on, one JSON line per source is written and flushed, so the parent can give each source its own time limit

@@ -9,11 +9,23 @@ import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from reviewbot.analyzers import _subprocess
+from reviewbot import git
+from reviewbot.errors import GitError
 
 
 class RepoError(Exception):
     """git failed; the message is one line for a note."""
+
+
+def _git(args: Sequence[str], root: Path, timeout: float, stdin: bytes | None = None) -> tuple[int, bytes, str]:
+    """(exit code, stdout, last line of stderr) of ``git -C root args`` (``reviewbot.git``); RepoError when it
+    cannot be run or times out."""
+    try:
+        proc = git.run(args, root, check=False, input_bytes=stdin, timeout=timeout)
+    except GitError as exc:
+        raise RepoError(str(exc)) from exc
+    tail = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
+    return proc.returncode, proc.stdout, tail[0] if tail else ""
 
 
 def grep_files(root: Path, rev: str | None, names: Sequence[str], timeout: float) -> list[str]:
@@ -27,19 +39,17 @@ def grep_files(root: Path, rev: str | None, names: Sequence[str], timeout: float
     if rev:
         args.append(rev)
     args += ["--", "*.py"]
-    run = _subprocess.git(args, root, timeout=timeout, errors="surrogateescape")
-    if run.timed_out:
-        raise RepoError(f"git grep timed out after {timeout:g} s")
-    if run.returncode == 1 and not run.stdout:  # nothing matched
+    code, stdout, err = _git(args, root, timeout)
+    if code == 1 and not stdout:  # nothing matched
         return []
-    if run.returncode != 0:
-        raise RepoError(run.describe())
-    prefix = f"{rev}:" if rev else ""
+    if code != 0:
+        raise RepoError(f"git grep exited with {code}" + (f": {err}" if err else ""))
+    prefix = f"{rev}:".encode("utf-8", "surrogateescape") if rev else b""
     out = []
-    for item in run.stdout.split("\0"):
+    for item in stdout.split(b"\0"):
         if item:
             path = item[len(prefix) :] if prefix and item.startswith(prefix) else item
-            out.append(path.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
+            out.append(path.decode("utf-8", "replace"))
     return out
 
 
@@ -72,10 +82,9 @@ def _read_blobs(
     if not paths:
         return
     request = "".join(f"{rev}:{p}\n" for p in paths).encode("utf-8", "surrogateescape")
-    run = _subprocess.git(["cat-file", "--batch"], root, timeout=timeout, stdin=request, errors="surrogateescape")
-    if not run.succeeded:
-        raise RepoError(run.describe())
-    data = run.stdout.encode("utf-8", "surrogateescape")  # byte-exact: the header sizes count bytes
+    code, data, err = _git(["cat-file", "--batch"], root, timeout, request)  # bytes: the header sizes count bytes
+    if code != 0:
+        raise RepoError(f"git cat-file exited with {code}" + (f": {err}" if err else ""))
     pos = 0
     for path in paths:
         nl = data.find(b"\n", pos)
@@ -95,13 +104,14 @@ def _read_blobs(
 
 def state_key(root: Path, rev: str | None, timeout: float = 30.0) -> str | None:
     """Something that changes whenever what the call-site search would read changes; None if git cannot say."""
-    if rev:
-        run = _subprocess.git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], root, timeout=timeout)
-        return f"rev {run.stdout.strip()}" if run.succeeded and run.stdout.strip() else None
-    head = _subprocess.git(["rev-parse", "--verify", "--quiet", "HEAD"], root, timeout=timeout)
-    args = ["diff", "HEAD", "--no-ext-diff", "--no-textconv", "--binary"]
-    diff = _subprocess.git(args, root, timeout=timeout, errors="surrogateescape")
-    if not head.succeeded or not diff.succeeded:
+    try:
+        if rev:
+            code, out, _ = _git(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], root, timeout)
+            return f"rev {out.decode().strip()}" if code == 0 and out.strip() else None
+        head, sha, _ = _git(["rev-parse", "--verify", "--quiet", "HEAD"], root, timeout)
+        diff, patch, _ = _git(["diff", "HEAD", "--no-ext-diff", "--no-textconv", "--binary"], root, timeout)
+    except RepoError:
         return None
-    h = hashlib.sha256(diff.stdout.encode("utf-8", "surrogateescape"))
-    return f"worktree {head.stdout.strip()} {h.hexdigest()}"
+    if head != 0 or diff != 0:
+        return None
+    return f"worktree {sha.decode().strip()} {hashlib.sha256(patch).hexdigest()}"

@@ -2,20 +2,21 @@
 
 Runs bandit's CLI as a subprocess (measured: as fast as in-process, about 0.3 s of start-up, and killable) on the
 post-images named one by one: never ``-r`` (which obeys a ``.bandit`` file in the scanned tree), an empty ``--ini``
-of our own, and a working directory outside the tree, so nothing in the tree configures it.
+of our own, and a working directory outside the tree, so nothing in the tree configures it; an isolated interpreter
+that cannot import from the tree (``procs.python``).
 """
 
 from __future__ import annotations
 
 import json
-import sys
 import tempfile
 from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
-from reviewbot.analyzers import _source, _subprocess
+from reviewbot import procs
+from reviewbot.analyzers import _source
 from reviewbot.analyzers.base import AnalysisContext, SourceFile
 from reviewbot.analyzers.base import Options as BaseOptions
 
@@ -59,14 +60,15 @@ class Bandit:
         with tempfile.TemporaryDirectory(prefix="reviewbot-bandit-") as tmp:
             ini = Path(tmp) / "bandit.ini"
             ini.write_text("[bandit]\n", encoding="utf-8")
-            argv = [sys.executable, "-m", "bandit", "--format", "json", "--quiet", "--ini", str(ini)]
+            argv = ["--format", "json", "--quiet", "--ini", str(ini)]
             argv += ["--severity-level", opts.severity, "--confidence-level", opts.confidence]
             if opts.skip:
                 argv += ["--skip", ",".join(opts.skip)]
             if opts.tests:
                 argv += ["--tests", ",".join(opts.tests)]
             argv += ["--", *(str(t.disk) for t in items)]
-            run = _subprocess.run(argv, cwd=Path(tmp), timeout=opts.timeout)
+            argv = procs.python(("module", "bandit"), argv, deny=(ctx.workdir, ctx.repo_root), argv0="bandit")
+            run = procs.run(argv, timeout=opts.timeout)
         if run.timed_out:
             return AnalyzerResult(error=_source.timed_out(opts.timeout, len(items)), notes=tuple(notes))
         if not run.completed:

@@ -8,7 +8,10 @@ changed files). pylint skips checkers whose messages are all disabled, which is 
 Trust: pylint executes the ``init-hook`` of any rc file it discovers from its working directory (``pylintrc``,
 ``.pylintrc``, ``pyproject.toml``, ``setup.cfg``, ``tox.ini``, parents included) and imports ``load-plugins``
 modules. So it runs as a subprocess, from an empty temporary directory, with ``--rcfile`` naming an empty file of
-ours (or the rc file of the *trusted* config), ``PYLINTRC``/``PYTHONPATH`` cleared and ``--persistent=n``.
+ours (or the rc file of the *trusted* config), the allow-listed environment (no ``PYLINTRC``, no ``PYTHONPATH``)
+and ``--persistent=n``. While it lints, pylint puts the directories of the linted files first on ``sys.path`` and
+imports lazily (isort, for one): it runs in an isolated interpreter whose import guard never imports a module from
+the scratch tree or the repository (``procs.python``), so a reviewed ``isort.py`` or ``tokenize.py`` is only read.
 
 It runs on reviewbot's interpreter, next to reviewbot's own dependencies: ``_pylint_launcher`` keeps astroid to the
 standard library and the files under review, so that a project's calls into, say, click are not checked against
@@ -19,14 +22,14 @@ from __future__ import annotations
 
 import ast
 import json
-import sys
 import tempfile
 from collections.abc import Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
-from reviewbot.analyzers import _source, _subprocess
+from reviewbot import procs
+from reviewbot.analyzers import _source
 from reviewbot.analyzers.base import AnalysisContext, SourceFile
 from reviewbot.analyzers.base import Options as BaseOptions
 
@@ -299,13 +302,10 @@ class Pylint:
         if rcfile is not None and not rcfile.is_file():
             return AnalyzerResult(error=f"rcfile {rcfile} from the trusted config does not exist", notes=tuple(notes))
         with tempfile.TemporaryDirectory(prefix="reviewbot-pylint-") as tmp:
-            cwd = Path(tmp) / "cwd"
-            cwd.mkdir()
             if rcfile is None:
                 rcfile = Path(tmp) / "empty.pylintrc"
                 rcfile.write_text("", encoding="utf-8")
-            argv = [sys.executable, "-c", _LAUNCHER.read_text(encoding="utf-8"), str(ctx.workdir.absolute())]
-            argv += [f"--rcfile={rcfile}", "--persistent=n", "--score=n"]
+            argv = [str(ctx.workdir.absolute()), f"--rcfile={rcfile}", "--persistent=n", "--score=n"]
             argv += ["--reports=n", "--output-format=json2", "--jobs=1", "--unsafe-load-any-extension=n"]
             if opts.profile == "defects":
                 argv += ["--disable=all", "--enable=" + ",".join(DEFECTS)]
@@ -314,8 +314,9 @@ class Pylint:
             if opts.disable:
                 argv += ["--disable=" + ",".join(opts.disable)]
             argv += ["--", *(str(t.disk) for t in items)]
-            env = _subprocess.clean_env({"PYLINTHOME": str(Path(tmp) / "home")})
-            run = _subprocess.run(argv, cwd=cwd, timeout=opts.timeout, env=env)
+            argv = procs.python(("path", str(_LAUNCHER)), argv, deny=(ctx.workdir, ctx.repo_root), argv0="pylint")
+            env = procs.tool_env({"PYLINTHOME": str(Path(tmp) / "home")})
+            run = procs.run(argv, timeout=opts.timeout, env=env)
         if run.timed_out:
             return AnalyzerResult(error=_source.timed_out(opts.timeout, len(items)), notes=tuple(notes))
         if run.returncode is None:

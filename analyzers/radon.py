@@ -17,7 +17,6 @@ import json
 import os
 import selectors
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Sequence
@@ -29,7 +28,8 @@ from typing import Any, ClassVar
 from pydantic import Field
 from radon.complexity import cc_rank
 from radon.metrics import mi_rank
-from reviewbot.analyzers import _changes, _source, _subprocess
+from reviewbot import procs
+from reviewbot.analyzers import _changes, _source
 from reviewbot.analyzers.base import AnalysisContext, SourceFile
 from reviewbot.analyzers.base import Options as BaseOptions
 
@@ -92,7 +92,7 @@ class Radon:
                 jobs.append((plan, "before", {"text": plan.sf.before, "want": want_old, "mi": opts.maintainability}))
         if not jobs:
             return AnalyzerResult(notes=tuple(notes))
-        results, error = _measure([job for _, _, job in jobs], opts)
+        results, error = _measure([job for _, _, job in jobs], opts, (ctx.workdir, ctx.repo_root))
         for (plan, side, _), res in zip(jobs, results):
             if isinstance(res, str):
                 label = plan.sf.path if side == "after" else f"{plan.sf.old_path or plan.sf.path} (before)"
@@ -126,12 +126,13 @@ def _functions(tree: ast.Module | None) -> dict[_changes.Span, int]:
     return {_changes.Span(q, start, end): line for q, start, end, line, is_class in _source.ast_defs(tree) if not is_class}
 
 
-def _measure(texts: list[dict[str, Any]], opts: RadonOptions) -> tuple[list[list[dict[str, Any]] | str], str]:
+def _measure(
+    texts: list[dict[str, Any]], opts: RadonOptions, deny: Sequence[Path | None]
+) -> tuple[list[list[dict[str, Any]] | str], str]:
     """Run the worker over the jobs: per job the functions measured, or a string saying what went wrong."""
     results: list[list[dict[str, Any]] | str] = ["was not measured"] * len(texts)
     error = ""
     overall = time.monotonic() + opts.timeout
-    code = _WORKER.read_text(encoding="utf-8")
     with tempfile.TemporaryDirectory(prefix="reviewbot-radon-") as tmp:
         data = Path(tmp) / "input.json"
         data.write_text(json.dumps(texts), encoding="utf-8")
@@ -140,13 +141,13 @@ def _measure(texts: list[dict[str, Any]], opts: RadonOptions) -> tuple[list[list
             if time.monotonic() >= overall:
                 error = _source.timed_out(opts.timeout, len(texts) - start, "source")
                 break
-            start = _one_child(code, data, start, texts, results, opts, overall, Path(tmp))
+            argv = procs.python(("path", str(_WORKER)), [data, start], deny=deny, argv0="radon-worker")
+            start = _one_child(argv, start, texts, results, opts, overall, Path(tmp))
     return results, error
 
 
 def _one_child(
-    code: str,
-    data: Path,
+    argv: list[str],
     start: int,
     texts: list[dict[str, Any]],
     results: list[list[dict[str, Any]] | str],
@@ -156,66 +157,65 @@ def _one_child(
 ) -> int:
     """Run one worker from ``start``; returns the index to restart from (``len(texts)`` when done)."""
     stderr_path = tmp / f"stderr-{start}.txt"
-    with open(stderr_path, "wb") as stderr:
-        proc = subprocess.Popen(
-            [sys.executable, "-c", code, str(data), str(start)],
-            cwd=str(tmp),
-            env=_subprocess.clean_env(),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=stderr,
-            start_new_session=os.name == "posix",
-        )
+    with open(stderr_path, "wb") as stderr, procs.started(argv, stderr=stderr) as proc:
+        assert proc.stdout is not None
+        try:
+            return _follow(proc, stderr_path, start, texts, results, opts, overall)
+        finally:
+            proc.stdout.close()
+
+
+def _follow(
+    proc: subprocess.Popen[bytes],
+    stderr_path: Path,
+    expected: int,
+    texts: list[dict[str, Any]],
+    results: list[list[dict[str, Any]] | str],
+    opts: RadonOptions,
+    overall: float,
+) -> int:
+    """Read the worker's records as they come, each source within its time limit (the caller ends the worker)."""
     assert proc.stdout is not None
-    expected = start
     deadline = time.monotonic() + _STARTUP
     buf = b""
     fd = proc.stdout.fileno()
-    try:
-        with selectors.DefaultSelector() as sel:
-            sel.register(fd, selectors.EVENT_READ)
-            while expected < len(texts):
-                now = time.monotonic()
-                limit = min(deadline, overall)
-                if now >= limit:
-                    if now < overall:
-                        results[expected] = f"timed out after {opts.file_timeout:g} s"
-                        return expected + 1
-                    return expected  # the whole batch is out of time: _measure reports it
-                if not sel.select(limit - now):
-                    continue
-                chunk = os.read(fd, 1 << 16)
-                if not chunk:
-                    proc.wait()
-                    tail = stderr_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-1:]
-                    why = f"crashed (exit {proc.returncode})" + (f": {tail[0]}" if tail else "")
-                    results[expected] = why
+    with selectors.DefaultSelector() as sel:
+        sel.register(fd, selectors.EVENT_READ)
+        while expected < len(texts):
+            now = time.monotonic()
+            limit = min(deadline, overall)
+            if now >= limit:
+                if now < overall:
+                    results[expected] = f"timed out after {opts.file_timeout:g} s"
                     return expected + 1
-                buf += chunk
-                while b"\n" in buf:
-                    line, buf = buf.split(b"\n", 1)
-                    try:
-                        record = json.loads(line)
-                        if record.get("ready"):
-                            deadline = time.monotonic() + opts.file_timeout
-                            continue
-                        index = int(record["i"])
-                    except (ValueError, KeyError, TypeError, AttributeError):
+                return expected  # the whole batch is out of time: _measure reports it
+            if not sel.select(limit - now):
+                continue
+            chunk = os.read(fd, 1 << 16)
+            if not chunk:
+                proc.wait()
+                tail = stderr_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-1:]
+                why = f"crashed (exit {proc.returncode})" + (f": {tail[0]}" if tail else "")
+                results[expected] = why
+                return expected + 1
+            buf += chunk
+            while b"\n" in buf:
+                line, buf = buf.split(b"\n", 1)
+                try:
+                    record = json.loads(line)
+                    if record.get("ready"):
+                        deadline = time.monotonic() + opts.file_timeout
                         continue
-                    if "error" in record:
-                        results[index] = f"could not measure it: {record['error']}"
-                    else:
-                        results[index] = list(record.get("functions") or [])
-                    expected = index + 1
-                    deadline = time.monotonic() + opts.file_timeout
-            return len(texts)
-    finally:
-        try:
-            os.killpg(proc.pid, 9) if os.name == "posix" else proc.kill()
-        except (ProcessLookupError, PermissionError):
-            pass
-        proc.wait()
-        proc.stdout.close()
+                    index = int(record["i"])
+                except (ValueError, KeyError, TypeError, AttributeError):
+                    continue
+                if "error" in record:
+                    results[index] = f"could not measure it: {record['error']}"
+                else:
+                    results[index] = list(record.get("functions") or [])
+                expected = index + 1
+                deadline = time.monotonic() + opts.file_timeout
+        return len(texts)
 
 
 def _compare(plan: _FilePlan, opts: RadonOptions) -> tuple[list[Metric], list[Finding]]:

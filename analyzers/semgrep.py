@@ -12,10 +12,12 @@ What the measurements dictated:
   invalid rules is retried once without them (they are reported);
 - ``check_id`` gets the rule file's directory as a prefix: it is stripped by matching the ids of the rules we
   wrote; ``extra.lines`` reads "requires login": snippets are cut from the file here;
-- targets are passed explicitly, so neither a ``.semgrepignore`` nor a ``.gitignore`` in the tree changes what is
-  scanned, from the file system's root as working directory: outside the tree, but above every target (with
-  targets outside its working directory semgrep scans on one core, measured 2.4x slower). The ``.py`` test cases
-  next to the rules are never loaded: only the ``.yaml``/``.yml`` files are read, parsed here, and rewritten;
+- targets are passed explicitly, as copies in a scratch directory of ours that is also the working directory
+  (outside the tree, holding nothing but the rules and the copies, yet above every target: with targets outside
+  its working directory semgrep scans on one core, measured 2.4x slower), so neither a ``.semgrepignore`` nor a
+  ``.gitignore`` in the tree changes what is scanned. The ``.py`` test cases next to the rules are never loaded:
+  only the ``.yaml``/``.yml`` files are read, parsed here, and rewritten. semgrep's Python wrapper runs in an
+  isolated interpreter (``procs.python``);
 - matching is most of the time (parsing a file is about a tenth): when the review reports on hunks only
   (``ctx.scope == "hunks"``), semgrep scans a focused copy of each file in which the bodies of functions the
   change does not touch are left out (``_focus``; lines and columns unchanged, fix offsets mapped back).
@@ -24,9 +26,9 @@ What the measurements dictated:
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import re
-import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
@@ -37,7 +39,8 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from pydantic import Field
-from reviewbot.analyzers import _source, _subprocess
+from reviewbot import procs
+from reviewbot.analyzers import _source
 from reviewbot.analyzers._focus import Focus, changed_lines, focus
 from reviewbot.analyzers.base import AnalysisContext, SourceFile
 from reviewbot.analyzers.base import Options as BaseOptions
@@ -112,7 +115,7 @@ class Semgrep:
                     error=f"rule config {value!r} needs the semgrep registry; reviewbot runs semgrep offline "
                     "(download the rules and name the file in the config instead)"
                 )
-        exe = _subprocess.find_executable("semgrep")
+        exe = procs.find_executable("semgrep")
         if exe is None:
             return AnalyzerResult(error="the semgrep executable was not found (next to Python or on PATH)")
         rules, notes = _load_rules(opts, ctx)
@@ -133,25 +136,24 @@ class Semgrep:
             scratch = Path(tmp).absolute()
             symbols = _source.Symbols()
             narrow = ctx.scope == "hunks" and opts.focus
-            focused: dict[str, Focus] = {}
-            if narrow:
-                items, focused = _focus_targets(items, scratch / "focus", symbols)
+            items, focused = _stage_targets(items, scratch / "targets", symbols, narrow)
             _write_rules(scratch / "rules.yaml", rules)
-            report, error = self._scan(exe, scratch, ["rules.yaml"], items, opts)
+            command = _command(exe, (ctx.workdir, ctx.repo_root))
+            report, error = self._scan(command, scratch, ["rules.yaml"], items, opts)
             if error and report is not None and _rule_errors(report):
                 # One invalid rule aborts the scan and the error does not name it: find it with one file per rule.
                 names = {}
                 for i, rule in enumerate(rules):
                     names[f"rule{i:04d}.yaml"] = rule
                     _write_rules(scratch / f"rule{i:04d}.yaml", [rule])
-                probe, _ = self._scan(exe, scratch, list(names), items[:1], opts)
+                probe, _ = self._scan(command, scratch, list(names), items[:1], opts)
                 bad = _invalid_rule_files(probe or {}, names)
                 if bad:
                     for fname in sorted(bad):
                         notes.append(f"rule {names[fname].id!r} from {names[fname].origin} is invalid; skipped")
                     rules = [r for f, r in names.items() if f not in bad]
                     _write_rules(scratch / "rules.yaml", rules)
-                    report, error = self._scan(exe, scratch, ["rules.yaml"], items, opts)
+                    report, error = self._scan(command, scratch, ["rules.yaml"], items, opts)
         if error:
             return AnalyzerResult(error=error, notes=tuple(notes))
         assert report is not None
@@ -164,30 +166,27 @@ class Semgrep:
                 findings.append(finding)
         for err in report.get("errors") or []:
             note = _error_note(err, by_path)
-            for prefix in (ctx.workdir.absolute(), scratch / "focus"):
+            for prefix in (ctx.workdir.absolute(), scratch / "targets"):
                 note = note.replace(f"{prefix}/", "")
             notes.append(note)
         return AnalyzerResult(findings=tuple(findings), notes=tuple(notes))
 
     def _scan(
-        self, exe: str, scratch: Path, configs: list[str], items: list[_source.Target], opts: SemgrepOptions
+        self, command: list[str], scratch: Path, configs: list[str], items: list[_source.Target], opts: SemgrepOptions
     ) -> tuple[dict[str, Any] | None, str]:
-        # The working directory is the root of the file system: outside the scanned tree, yet above every target
-        # (measured: with targets outside its working directory semgrep scans on one core, 2.4x slower).
-        cwd = Path(items[0].disk.anchor) if items else scratch
-        argv = [exe, "scan", *_FLAGS, f"--max-target-bytes={opts.max_target_bytes}"]
+        argv = [*command, "scan", *_FLAGS, f"--max-target-bytes={opts.max_target_bytes}"]
         argv.append(f"--timeout={opts.rule_timeout:g}")
         for c in configs:
             argv += ["--config", str(scratch / c)]
         argv += ["--", *(str(t.disk) for t in items)]
-        env = _subprocess.clean_env(
+        env = procs.tool_env(
             {
                 "SEMGREP_ENABLE_VERSION_CHECK": "0",
                 "SEMGREP_SEND_METRICS": "off",
                 "SEMGREP_SETTINGS_FILE": str(scratch / "settings.yml"),
             }
         )
-        run = _subprocess.run(argv, cwd=cwd, timeout=opts.timeout, env=env)
+        run = procs.run(argv, cwd=scratch, timeout=opts.timeout, env=env)
         if run.timed_out:
             return None, _source.timed_out(opts.timeout, len(items))
         if run.returncode is None:
@@ -205,9 +204,16 @@ class Semgrep:
         return report, ""
 
 
+def _command(exe: str, deny: Sequence[Path | None]) -> list[str]:
+    """This venv's semgrep (a Python console script) in an isolated interpreter; any other semgrep as it is."""
+    if Path(exe).parent == Path(sys.executable).parent and importlib.util.find_spec("semgrep") is not None:
+        return procs.python(("call", "semgrep.console_scripts.entrypoint:main"), deny=deny, argv0=exe)
+    return [exe]
+
+
 @lru_cache(maxsize=1)
 def _semgrep_version() -> str:
-    exe = _subprocess.find_executable("semgrep")
+    exe = procs.find_executable("semgrep")
     if exe is None:
         return "missing"
     if Path(exe).parent == Path(sys.executable).parent:
@@ -215,17 +221,9 @@ def _semgrep_version() -> str:
             return metadata.version("semgrep")
         except metadata.PackageNotFoundError:
             pass
-    try:
-        out = subprocess.run(
-            [exe, "--version", "--disable-version-check"],
-            capture_output=True,
-            text=True,
-            timeout=30,
-            env=_subprocess.clean_env({"SEMGREP_ENABLE_VERSION_CHECK": "0"}),
-        )
-        return out.stdout.strip() or "unknown"
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
+    run = procs.run([exe, "--version", "--disable-version-check"], timeout=30,
+                    env=procs.tool_env({"SEMGREP_ENABLE_VERSION_CHECK": "0"}))
+    return run.stdout.strip() if run.completed and run.stdout.strip() else "unknown"
 
 
 def _trusted_rules(ctx: AnalysisContext) -> list[str]:
@@ -386,26 +384,27 @@ def _fix(text: str, start: Mapping[str, Any], end: Mapping[str, Any], replacemen
     return Fix(first, last, new.decode("utf-8", "surrogatepass"), f"semgrep autofix ({rule})")
 
 
-def _focus_targets(
-    items: Sequence[_source.Target], root: Path, symbols: _source.Symbols
+def _stage_targets(
+    items: Sequence[_source.Target], root: Path, symbols: _source.Symbols, narrow: bool
 ) -> tuple[list[_source.Target], dict[str, Focus]]:
-    """The targets with a focused copy (see ``_focus``), written under ``root``, in place of each file that has code
-    outside its hunks, and those copies by path; the parse each file needs for it also serves ``symbols``."""
+    """The targets as copies written under ``root``, focused ones (see ``_focus``) when ``narrow`` for each file that
+    has code outside its hunks, and those focused copies by path; the parse each file needs for it also serves
+    ``symbols``."""
     targets: list[_source.Target] = []
     focused: dict[str, Focus] = {}
     for t in items:
         sf = t.source
-        tree = _source.parse_python(sf.text)
-        symbols.prime(sf, tree)
-        cut = focus(sf.text, changed_lines(sf.added_lines, sf.hunks), tree)
-        if cut is None:
-            targets.append(t)
-            continue
+        cut = None
+        if narrow:
+            tree = _source.parse_python(sf.text)
+            symbols.prime(sf, tree)
+            cut = focus(sf.text, changed_lines(sf.added_lines, sf.hunks), tree)
         disk = root / sf.path
         disk.parent.mkdir(parents=True, exist_ok=True)
-        disk.write_bytes(cut.text.encode("utf-8", "surrogatepass"))
+        disk.write_bytes((sf.text if cut is None else cut.text).encode("utf-8", "surrogatepass"))
         targets.append(_source.Target(sf, disk))
-        focused[sf.path] = cut
+        if cut is not None:
+            focused[sf.path] = cut
     return targets, focused
 
 

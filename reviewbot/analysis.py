@@ -1,11 +1,12 @@
 """The analyzer stage: run the enabled adapters over the changed files, in parallel, with the result cache.
 
-Each adapter (or each batch of files of a ``splittable`` one) runs in a worker process of its own, started by a
-``forkserver`` (``spawn`` where there is none; never a plain fork of a possibly threaded process) in a session of
-its own, so that an adapter that hangs can be killed with every tool it started. At most ``jobs`` workers run at
-once, the most expensive first. An exception escaping
-an adapter, a worker that dies, and a worker that overruns its analyzer's ``timeout`` all become an error status
-for that analyzer alone; the others' results stand.
+Each adapter (or each batch of files of a ``splittable`` one) runs in a worker process of its own
+(``reviewbot.analysis_worker``), started through ``reviewbot.procs`` like every child: an isolated interpreter that
+cannot import from the reviewed repository or the scratch tree, in an empty directory, with the allow-listed
+environment, in a session of its own, so that an adapter that hangs can be killed with every tool it started.
+Adapters that cannot be pickled run in a thread of this process instead. At most ``jobs`` workers run at once, the
+most expensive first. An exception escaping an adapter, a worker that dies, and a worker that overruns its
+analyzer's ``timeout`` all become an error status for that analyzer alone; the others' results stand.
 
 Caching: a ``per_file`` adapter is cached per file (key: analyzer, version, effective settings, the file's
 content, pre-image and changed lines), and runs only on the misses; any other adapter is cached as a whole when it
@@ -21,24 +22,25 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
 import pickle
-import signal
+import tempfile
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, Literal
 
-from reviewbot import __version__
+from reviewbot import __version__, procs
 from reviewbot.analyzers.base import AnalysisContext, Analyzer, Options, SourceFile
+from reviewbot.analysis_worker import one_line as _one_line
 from reviewbot.cache import Cache, make_key
 from reviewbot.models import AnalyzerResult, AnalyzerStatus, Evidence, Fact, Finding, Metric, Status
 
 GRACE = 10.0  # seconds past an analyzer's own timeout before its worker is killed
+STOP_GRACE = 3.0  # seconds a worker gets, after SIGTERM, to kill its tools before SIGKILL
 MIN_BATCH = 4  # files per batch when a splittable analyzer is split
 
 # Rough CPU seconds per 1000 lines, measured on the stdlib (semgrep with reviewbot's rule pack); only the order in
@@ -91,6 +93,8 @@ def run_analyzers(
     analyzer's failure; results are in the order of ``analyzers`` and sorted within."""
     jobs = max(1, jobs or os.cpu_count() or 1)
     trusted = dict(trusted)
+    workdir = workdir.absolute()  # workers run in directories of their own
+    repo_root = repo_root.absolute() if repo_root is not None else None
     plans = [
         _plan(i, a, files, AnalysisContext(workdir, Options(), repo_root, rev, trusted, scope), options, cache, jobs)
         for i, a in enumerate(analyzers)
@@ -202,57 +206,7 @@ def _balanced(files: list[SourceFile], n: int) -> list[list[SourceFile]]:
     return [sorted(b, key=lambda f: order[f.path]) for b in batches if b]
 
 
-def _one_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
-
-
 # --- execution ---------------------------------------------------------------------------------------------------
-
-
-def _worker(
-    conn: Connection, analyzer: Analyzer, files: list[SourceFile], ctx: AnalysisContext, env: dict[str, str]
-) -> None:
-    """Body of a worker process: the runner's environment (a forkserver child inherits the server's), its own
-    session (so the runner can kill it with its tools), and SIGTERM turned into SystemExit so the adapters'
-    subprocess cleanup runs."""
-    os.environ.clear()
-    os.environ.update(env)
-    if hasattr(os, "setsid"):
-        try:
-            os.setsid()
-        except OSError:
-            pass
-
-    def stop(signum: int, frame: object) -> None:
-        raise SystemExit(128 + signum)
-
-    signal.signal(signal.SIGTERM, stop)
-    try:
-        result = analyzer.analyze(files, ctx)
-        if not isinstance(result, AnalyzerResult):
-            result = AnalyzerResult(error=f"adapter returned {type(result).__name__}, not an AnalyzerResult")
-    except Exception as exc:  # noqa: BLE001 - reported as the analyzer's error
-        result = AnalyzerResult(error=_one_line(exc))
-    try:
-        conn.send(result)
-    except OSError:  # the runner gave up on this worker (timeout) and closed its end
-        pass
-    except Exception as exc:  # noqa: BLE001 - e.g. an unpicklable result
-        try:
-            conn.send(AnalyzerResult(error=f"result could not be returned: {_one_line(exc)}"))
-        except OSError:
-            pass
-    finally:
-        conn.close()
-
-
-@dataclass
-class _Running:
-    task: _Task
-    process: Any
-    conn: Connection
-    deadline: float
 
 
 def _timeout(task: _Task) -> float:
@@ -260,6 +214,8 @@ def _timeout(task: _Task) -> float:
 
 
 def _picklable(task: _Task) -> bool:
+    if type(task.analyzer).__module__ == "__main__":  # a worker has a __main__ of its own
+        return False
     try:
         pickle.dumps((task.analyzer, task.ctx))
         return True
@@ -268,6 +224,7 @@ def _picklable(task: _Task) -> bool:
 
 
 def _execute(tasks: list[_Task], jobs: int) -> None:
+    """Run the tasks, at most ``jobs`` workers at once, the most expensive first; unpicklable adapters in threads."""
     if not tasks:
         return
     queue = sorted(tasks, key=lambda t: -t.cost)
@@ -276,87 +233,56 @@ def _execute(tasks: list[_Task], jobs: int) -> None:
     threads = [threading.Thread(target=_run_inline, args=(t,), daemon=True) for t in inline]
     for th in threads:
         th.start()
-    mp = _context()
-    env = dict(os.environ)
-    running: list[_Running] = []
+    # Every task of a run shares the scratch tree and the repository: the roots a worker may not import from.
+    deny = tuple(str(r) for r in (tasks[0].ctx.workdir, tasks[0].ctx.repo_root) if r is not None)
+    path, pinned = procs.child_path(deny), procs.pinned_modules(deny)
+    children = procs.Children()
+
+    def argv(result: Path) -> list[str]:
+        target: procs.Target = ("call", "reviewbot.analysis_worker:main")
+        return procs.python(target, [result], deny=deny, path=path, pinned=pinned, argv0="reviewbot-analyzer")
+
     try:
-        while queue or running:
-            while queue and len(running) < jobs:
-                task = queue.pop(0)
-                parent, child = mp.Pipe(duplex=False)
-                proc = mp.Process(target=_worker, args=(child, task.analyzer, task.files, task.ctx, env), daemon=False)
-                task.started = time.monotonic()
-                proc.start()
-                child.close()
-                running.append(_Running(task, proc, parent, task.started + _timeout(task) + GRACE))
-            now = time.monotonic()
-            soonest = min(r.deadline for r in running)
-            ready = wait([r.conn for r in running] + [r.process.sentinel for r in running], max(0.0, soonest - now))
-            now = time.monotonic()
-            for r in list(running):
-                if r.conn in ready or (r.process.sentinel in ready and r.conn.poll(0)):
-                    try:
-                        r.task.result = r.conn.recv()
-                    except (EOFError, OSError, pickle.UnpicklingError):
-                        r.task.result = None
-                    if r.task.result is not None:
-                        r.process.join(5.0)  # it is exiting; give it the chance before _stop
-                if r.task.result is not None or r.process.sentinel in ready or now >= r.deadline:
-                    if r.task.result is None and now >= r.deadline and r.process.is_alive():
-                        files = len(r.task.files)
-                        r.task.result = AnalyzerResult(
-                            error=f"timed out after {_timeout(r.task):g} s on {files} file{'s' if files != 1 else ''}"
-                        )
-                    _stop(r.process)
-                    if r.task.result is None:
-                        code = r.process.exitcode
-                        r.task.result = AnalyzerResult(error=f"worker process died (exit code {code})")
-                    r.task.ended = time.monotonic()
-                    r.conn.close()
-                    running.remove(r)
+        with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="reviewbot-analyzer") as pool:
+            futures = [pool.submit(_run_worker, t, argv, children) for t in queue]
+            try:
+                for future in futures:
+                    future.result()
+            except BaseException:  # interrupted: end every worker (and, through it, its tools)
+                pool.shutdown(wait=False, cancel_futures=True)
+                children.stop(STOP_GRACE)
+                raise
     finally:
-        for r in running:
-            _stop(r.process)
         for th in threads:
             th.join()
 
 
-def _context() -> Any:
-    """forkserver where there is one (a worker starts in milliseconds, forked from a clean single-threaded
-    server that has the adapters' modules loaded); spawn elsewhere. Never plain fork: the runner may have threads."""
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        mp = multiprocessing.get_context("forkserver")
-        # No preload: the server process starts as `python -c ...`, so the current directory (the user's
-        # repository, untrusted) is first on its sys.path, and a `reviewbot/` folder there would be imported in
-        # place of ours. Each worker instead imports after `prepare()` has given it this process's sys.path.
-        mp.set_forkserver_preload([])
-        return mp
-    return multiprocessing.get_context("spawn")
-
-
-def _signal_session(pid: int, sig: int) -> None:
-    """Send ``sig`` to the process group of the session a worker leads (nothing where there are none)."""
-    if hasattr(os, "killpg"):
-        try:
-            os.killpg(pid, sig)
-        except (ProcessLookupError, PermissionError):
-            pass
-
-
-def _stop(process: Any) -> None:
-    """End a worker and everything it started: SIGTERM to it and its session (its cleanup kills the tools it
-    started in sessions of their own), then SIGKILL."""
-    if process.pid is None:
-        return
-    if process.is_alive():
-        process.terminate()  # also reaches a worker that has not called setsid() yet
-        _signal_session(process.pid, signal.SIGTERM)
-        process.join(3.0)
-    _signal_session(process.pid, getattr(signal, "SIGKILL", signal.SIGTERM))
-    process.join(5.0)
-    if process.is_alive():
-        process.kill()
-        process.join()
+def _run_worker(task: _Task, argv: Callable[[Path], list[str]], children: procs.Children) -> None:
+    """One task in a worker process (``reviewbot.analysis_worker``), in a session of its own, ended with its tools
+    when it overruns the analyzer's timeout plus GRACE."""
+    task.started = time.monotonic()
+    result: object = None
+    try:
+        with tempfile.TemporaryDirectory(prefix="reviewbot-worker-") as tmp:
+            out = Path(tmp) / "result.pickle"
+            payload = pickle.dumps((task.analyzer, task.files, task.ctx))
+            run = procs.run(argv(out), timeout=_timeout(task) + GRACE, stdin=payload, grace=STOP_GRACE,
+                            children=children)
+            if out.is_file():
+                result = pickle.loads(out.read_bytes())
+    except Exception as exc:  # noqa: BLE001 - e.g. the payload could not be pickled after all
+        result = AnalyzerResult(error=f"worker could not be run: {_one_line(exc)}")
+    else:
+        files = len(task.files)
+        if run.timed_out:
+            result = AnalyzerResult(error=f"timed out after {_timeout(task):g} s on {files} file{'s' * (files != 1)}")
+        elif run.error:
+            result = AnalyzerResult(error=f"worker process could not be started: {run.error}")
+        elif not isinstance(result, AnalyzerResult):
+            tail = [f": {line[:300]}" for line in run.stderr.strip().splitlines()[-1:]]
+            result = AnalyzerResult(error=f"worker process died (exit code {run.returncode})" + "".join(tail))
+    task.result = result if isinstance(result, AnalyzerResult) else AnalyzerResult(error="no result")
+    task.ended = time.monotonic()
 
 
 def _run_inline(task: _Task) -> None:

@@ -1,4 +1,11 @@
-"""Every git call goes through here: fixed flags, a clean environment, errors that name command, code and stderr."""
+"""Every git call goes through here: fixed flags, a clean environment, errors that name command, code and stderr.
+
+git runs through ``reviewbot.procs`` like every child: from an empty directory, told where the repository is with
+``-C``, with the allow-listed environment (no inherited ``GIT_*``: a hook's GIT_DIR/GIT_INDEX_FILE would redirect
+it; a staged review passes GIT_INDEX_FILE back explicitly). The flags keep the repository's and the user's config
+from running anything: no fsmonitor, no hooks, no pager, no transport, no bare repository found by discovery (one
+planted in the tree would bring its own config); the diffs are asked for with ``--no-ext-diff --no-textconv``.
+"""
 
 from __future__ import annotations
 
@@ -9,35 +16,29 @@ import subprocess
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from reviewbot import procs
 from reviewbot.errors import GitError
 
-# Flags that make git's output stable and parseable whatever the user's config says. No attributes file of the
-# user's decides what git reads as text (the reviewed tree's own .gitattributes: see _attr_flags).
-_BASE = ("git", "-c", "core.quotepath=off", "-c", "diff.noprefix=false", "-c", "color.ui=never",
-         "-c", "core.attributesFile=/dev/null")
+# Flags that make git's output stable and parseable whatever the user's config says, and keep config from running
+# commands. No attributes file of the user's decides what git reads as text (the reviewed tree's own
+# .gitattributes: see _attr_flags).
+_BASE = (
+    "git", "--no-pager",
+    "-c", "core.quotepath=off", "-c", "diff.noprefix=false", "-c", "color.ui=never",
+    "-c", "core.fsmonitor=false", "-c", f"core.hooksPath={os.devnull}", "-c", "protocol.allow=never",
+    "-c", "safe.bareRepository=explicit", "-c", f"core.attributesFile={os.devnull}",
+)  # fmt: skip
+_ENV = {"GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
 ATTR_SOURCE_SINCE = (2, 42)  # `git --attr-source=<tree>`: read attributes from that tree, not the working tree
 
 _C_ESCAPES = {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13, '"': 34, "\\": 92}
 
 
-def clean_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The environment without inherited GIT_* variables (a hook's GIT_DIR/GIT_INDEX_FILE would redirect us)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env["GIT_TERMINAL_PROMPT"] = "0"
-    env["LC_ALL"] = "C"
-    if extra:
-        env.update(extra)
-    return env
-
-
 @functools.cache
 def version() -> tuple[int, ...]:
     """git's version as numbers, e.g. (2, 39, 5); (0,) when it cannot be told."""
-    try:
-        out = subprocess.run(["git", "version"], capture_output=True, env=clean_env(), timeout=30, check=False).stdout
-    except (OSError, subprocess.TimeoutExpired):
-        return (0,)
-    found = re.search(rb"(\d+)\.(\d+)(?:\.(\d+))?", out)
+    done = procs.run(["git", "version"], timeout=30, env=procs.tool_env(_ENV))
+    found = re.search(rb"(\d+)\.(\d+)(?:\.(\d+))?", done.out or b"")
     return tuple(int(n) for n in found.groups() if n is not None) if found else (0,)
 
 
@@ -56,16 +57,18 @@ def run(
     env: Mapping[str, str] | None = None,
     timeout: float = 120,
 ) -> subprocess.CompletedProcess[bytes]:
-    """Run ``git <args>`` in ``cwd`` and return the completed process (stdout/stderr as bytes)."""
+    """Run ``git -C cwd <args>`` (``env``: variables to set, e.g. GIT_INDEX_FILE) and return the completed process
+    (stdout/stderr as bytes)."""
     attr = _attr_flags()
-    try:
-        proc = _spawn([_BASE[0], *attr, *_BASE[1:], *args], cwd, input_bytes, env, timeout)
-        if attr and proc.returncode != 0 and b"--attr-source" in proc.stderr:  # e.g. a SHA-256 repository
-            proc = _spawn([*_BASE, *args], cwd, input_bytes, env, timeout)
-    except FileNotFoundError as exc:
-        raise GitError("git is not installed or not on PATH") from exc
-    except subprocess.TimeoutExpired as exc:
-        raise GitError(f"`git {' '.join(args)}` timed out after {timeout:.0f} s") from exc
+    done = _spawn([_BASE[0], *attr, *_BASE[1:], "-C", str(Path(cwd).absolute()), *args], input_bytes, env, timeout)
+    if attr and done.returncode and b"--attr-source" in (done.err or b""):  # e.g. a SHA-256 repository
+        done = _spawn([*_BASE, "-C", str(Path(cwd).absolute()), *args], input_bytes, env, timeout)
+    if done.error:
+        raise GitError(f"git is not installed or not on PATH ({done.error})")
+    if done.timed_out:
+        raise GitError(f"`git {' '.join(args)}` timed out after {timeout:.0f} s")
+    assert done.returncode is not None
+    proc = subprocess.CompletedProcess(list(done.argv), done.returncode, done.out, done.err)
     if check and proc.returncode != 0:
         stderr = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         detail = stderr[-1] if stderr else "(no output)"
@@ -73,10 +76,8 @@ def run(
     return proc
 
 
-def _spawn(cmd: list[str], cwd: Path, input_bytes: bytes | None, env: Mapping[str, str] | None,
-           timeout: float) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(cmd, cwd=cwd, input=input_bytes, capture_output=True, env=clean_env(env), timeout=timeout,
-                          check=False)
+def _spawn(cmd: list[str], input_bytes: bytes | None, env: Mapping[str, str] | None, timeout: float) -> procs.ToolRun:
+    return procs.run(cmd, timeout=timeout, stdin=input_bytes, env=procs.tool_env({**_ENV, **(env or {})}))
 
 
 def output(args: Sequence[str], cwd: Path, **kwargs: object) -> str:

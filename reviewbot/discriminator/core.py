@@ -197,7 +197,8 @@ class Discriminator:
             return
         eligible.sort(key=lambda ch: -scoring.score(_signals(ch))[0])
         try:
-            runner = ExecutionCheck(s.test_command, s.test_timeout, inp.repo_root, inp.rev, inp.files)
+            key_env = (s.llm.resolved_key_env(),)  # whatever its name, the LLM key never reaches the tests
+            runner = ExecutionCheck(s.test_command, s.test_timeout, inp.repo_root, inp.rev, inp.files, key_env)
         except (OSError, tarfile.TarError, UnicodeError) as exc:
             notes.append(f"execution check skipped: no copy of the tree could be made ({exc})")
             for ch in eligible:

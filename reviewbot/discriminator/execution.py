@@ -4,8 +4,9 @@ This RUNS THE PROJECT'S CODE (and, on a pull request, the PR author's code). It 
 configuration names a ``test-command``; a PR cannot turn it on, because in the Action the configuration is read from
 the base branch. The command runs in a scratch copy of the tree (``git archive`` of the revision, or the tracked
 and untracked-but-not-ignored files of the working tree, with the reviewed post-images written over it), never in
-the user's tree; git state is not touched (no worktree is registered). Variables that look like secrets are removed
-from its environment, and the command's output is never put in a comment.
+the user's tree; git state is not touched (no worktree is registered). It is the one child of reviewbot that runs
+in a copy of the tree and with a broad environment (``procs.command_env``): variables that look like secrets, the
+one holding the LLM key, and ``GIT_*`` are removed from it. The command's output is never put in a comment.
 
 The tree is copied once; for each fix the patched file is written, the command run with a timeout, and the file
 restored. The command is first run once without any fix: when that fails, a failing fix says nothing and the check
@@ -15,22 +16,17 @@ is reported as inconclusive.
 from __future__ import annotations
 
 import io
-import os
-import re
 import shlex
 import shutil
-import signal
-import subprocess
 import tarfile
 import tempfile
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from reviewbot import git, procs
 from reviewbot.analyzers.base import SourceFile
-
-_SECRET = re.compile(r"TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|API_?KEY|PRIVATE|^REVIEWBOT_LLM_", re.IGNORECASE)
+from reviewbot.errors import GitError
 
 
 @dataclass(frozen=True)
@@ -40,34 +36,22 @@ class ExecResult:
     seconds: float = 0.0
 
 
-def command_env(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+def command_env(environ: Mapping[str, str] | None = None, secret_names: Sequence[str] = ()) -> dict[str, str]:
     """The environment for the test command: ours without GIT_* and without anything that looks like a secret."""
-    env = os.environ if environ is None else environ
-    return {k: v for k, v in env.items() if not k.startswith("GIT_") and not _SECRET.search(k)}
+    return procs.command_env(environ, secret_names)
 
 
 def _argv(command: str | Sequence[str]) -> list[str]:
     return shlex.split(command) if isinstance(command, str) else [str(a) for a in command]
 
 
-def _git(args: Sequence[str], repo: Path, timeout: float = 120.0) -> subprocess.CompletedProcess[bytes] | None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    try:
-        return subprocess.run(
-            ["git", "-c", "core.quotepath=off", "-C", str(repo), *args],
-            capture_output=True,
-            timeout=timeout,
-            env=env,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-
-
 def _copy_tracked(repo: Path, dest: Path) -> bool:
     """Copy the working tree's tracked and untracked-but-not-ignored files (``git ls-files``)."""
-    listed = _git(["ls-files", "-z", "--cached", "--others", "--exclude-standard"], repo)
-    if listed is None or listed.returncode != 0:
+    try:
+        listed = git.run(["ls-files", "-z", "--cached", "--others", "--exclude-standard"], repo, check=False)
+    except GitError:
+        return False
+    if listed.returncode != 0:
         return False
     for raw in listed.stdout.split(b"\0"):
         if not raw:
@@ -83,8 +67,11 @@ def _copy_tracked(repo: Path, dest: Path) -> bool:
 
 
 def _extract_rev(repo: Path, rev: str, dest: Path) -> bool:
-    archive = _git(["archive", "--format=tar", rev], repo, timeout=300.0)
-    if archive is None or archive.returncode != 0:
+    try:
+        archive = git.run(["archive", "--format=tar", rev], repo, check=False, timeout=300.0)
+    except GitError:
+        return False
+    if archive.returncode != 0:
         return False
     with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
         if hasattr(tarfile, "data_filter"):
@@ -114,40 +101,18 @@ def make_tree(repo_root: Path | None, rev: str | None, files: Sequence[SourceFil
     return how
 
 
-def run_command(command: str | Sequence[str], cwd: Path, timeout: float) -> ExecResult:
+def run_command(
+    command: str | Sequence[str], cwd: Path, timeout: float, secret_names: Sequence[str] = ()
+) -> ExecResult:
     """Run the test command in ``cwd`` with a timeout that kills its whole process group."""
-    started = time.monotonic()
-    try:
-        proc = subprocess.Popen(
-            _argv(command),
-            cwd=cwd,
-            env=command_env(),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=os.name == "posix",
-        )
-    except OSError as exc:
-        return ExecResult(None, f"could not run the test command: {exc.strerror or exc}")
-    try:
-        code = proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        code = None
-    finally:
-        if os.name == "posix":
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    seconds = time.monotonic() - started
-    if code is None:
-        return ExecResult(None, f"timed out after {timeout:g} s", seconds)
-    if code == 0:
-        return ExecResult(True, f"passed in {seconds:.1f} s", seconds)
-    return ExecResult(False, f"failed (exit {code}) in {seconds:.1f} s", seconds)
+    done = procs.run(_argv(command), cwd=cwd, timeout=timeout, env=command_env(None, secret_names), capture=False)
+    if done.error:
+        return ExecResult(None, f"could not run the test command: {done.error}")
+    if done.timed_out:
+        return ExecResult(None, f"timed out after {timeout:g} s", done.seconds)
+    if done.returncode == 0:
+        return ExecResult(True, f"passed in {done.seconds:.1f} s", done.seconds)
+    return ExecResult(False, f"failed (exit {done.returncode}) in {done.seconds:.1f} s", done.seconds)
 
 
 class ExecutionCheck:
@@ -160,16 +125,18 @@ class ExecutionCheck:
         repo_root: Path | None,
         rev: str | None,
         files: Sequence[SourceFile],
+        secret_names: Sequence[str] = (),
     ) -> None:
         self.command = command
         self.timeout = timeout
+        self.secret_names = tuple(secret_names)  # besides the secret-looking ones: e.g. the LLM key's variable
         self._tmp = tempfile.TemporaryDirectory(prefix="reviewbot-tests-")
         self.tree = Path(self._tmp.name) / "tree"
         self.tree.mkdir()
         self.how = make_tree(repo_root, rev, files, self.tree)
         self.baseline: ExecResult | None = None
         if self.how:
-            self.baseline = run_command(command, self.tree, timeout)
+            self.baseline = run_command(command, self.tree, timeout, self.secret_names)
 
     def usable(self) -> str:
         """Why fixes cannot be tested ("" when they can)."""
@@ -185,7 +152,7 @@ class ExecutionCheck:
         original = target.read_bytes()
         try:
             target.write_text(patched, encoding="utf-8", newline="")
-            return run_command(self.command, self.tree, self.timeout)
+            return run_command(self.command, self.tree, self.timeout, self.secret_names)
         finally:
             target.write_bytes(original)
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
-from reviewbot.analyzers import _subprocess
+from reviewbot import procs
 from reviewbot.analyzers.base import AnalysisContext, Options, SourceFile
 
 from reviewbot.models import AnalyzerResult, Confidence, Fact, Finding, Metric, Severity, finding_fingerprint
@@ -111,7 +111,7 @@ class Sleeping:
 
     def analyze(self, files: Sequence[SourceFile], ctx: AnalysisContext) -> AnalyzerResult:
         code = "import os, sys, time; open(sys.argv[1], 'w').write(str(os.getpid())); time.sleep(300)"
-        _subprocess.run([sys.executable, "-c", code, ctx.options.pidfile], cwd=Path("/"), timeout=600)  # type: ignore[attr-defined]
+        procs.run([sys.executable, "-c", code, ctx.options.pidfile], timeout=600)  # type: ignore[attr-defined]
         return AnalyzerResult()
 
 
@@ -145,3 +145,14 @@ class Meet:
                 return AnalyzerResult(notes=(f"met {opts.other}",))  # type: ignore[attr-defined]
             time.sleep(0.05)
         return AnalyzerResult(error=f"never met {opts.other}")  # type: ignore[attr-defined]
+
+
+class Chatty(Echo):
+    """Echo that also prints to stdout and stderr, as tools and careless adapters do."""
+
+    name: ClassVar[str] = "chatty"
+
+    def analyze(self, files: Sequence[SourceFile], ctx: AnalysisContext) -> AnalyzerResult:
+        print("chatter on stdout " * 1000)
+        print("chatter on stderr", file=sys.stderr)
+        return super().analyze(files, ctx)

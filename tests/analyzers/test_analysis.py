@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from pathlib import Path
@@ -15,6 +16,7 @@ from reviewbot import analysis
 from reviewbot.analysis import run_analyzers
 from reviewbot.models import AnalyzerResult, Status
 from tests.analyzers.analyzer_fakes import (
+    Chatty,
     Dying,
     Echo,
     LogOptions,
@@ -157,3 +159,25 @@ def test_a_broken_version_is_an_error(workdir: Path) -> None:
     ev = run([BadVersion(), Echo()], files_in(workdir, 1), workdir)
     assert ev.statuses[0].status is Status.ERROR and "cannot ask the tool" in ev.statuses[0].message
     assert ev.statuses[1].status is Status.OK
+
+
+def test_what_an_adapter_prints_corrupts_neither_its_result_nor_our_output(
+    workdir: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    ev = run([Chatty()], files_in(workdir, 2), workdir)
+    assert ev.statuses[0].status is Status.OK and ev.statuses[0].findings == 2
+    out, err = capfd.readouterr()
+    assert "chatter" not in out and "chatter" not in err
+
+
+def test_a_worker_runs_isolated_in_an_empty_directory_of_its_own(workdir: Path, tmp_path: Path) -> None:
+    log = tmp_path / "log"
+    log.mkdir()
+    from tests.security.probe_analyzer import EnvProbe, ProbeOptions
+
+    ev = run([EnvProbe()], files_in(workdir, 1), workdir, {"envprobe": ProbeOptions(log=str(log))})
+    assert ev.statuses[0].status is Status.OK
+    [record] = [json.loads(p.read_text()) for p in log.iterdir()]
+    assert record["isolated"] == 1 and record["pid"] != os.getpid()
+    assert Path(record["cwd"]).name.startswith("reviewbot-cwd-") and not Path(record["cwd"]).exists()  # removed
+    assert os.getcwd() not in record["path"] and "" not in record["path"]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
-from reviewbot.analyzers import bandit as bandit_mod
 from reviewbot.analyzers.bandit import Bandit, BanditOptions
 from reviewbot.analyzers.base import AnalysisContext, SourceFile
 
@@ -126,7 +126,7 @@ def test_options_filter_by_level(workdir: Path) -> None:
 def test_missing_bandit_is_an_error_value(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     files = [changed("a.py", POSITIVE)]
     materialize(workdir, files)
-    monkeypatch.setattr(bandit_mod.sys, "executable", str(workdir / "no-such-python"))
+    monkeypatch.setattr(sys, "executable", str(workdir / "no-such-python"))
     res = Bandit().analyze(files, AnalysisContext(workdir, BanditOptions()))
     assert res.error and res.findings == ()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from reviewbot.analyzers import _subprocess
+from reviewbot import procs
 from reviewbot.analyzers import semgrep as semgrep_mod
 from reviewbot.analyzers.base import AnalysisContext, SourceFile
 from reviewbot.analyzers.semgrep import Semgrep, SemgrepOptions, registry_config
@@ -123,7 +123,7 @@ def test_shipped_pack_loads_and_runs(workdir: Path) -> None:
 
 def test_registry_configs_are_refused_up_front(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     called = []
-    monkeypatch.setattr(_subprocess, "run", lambda *a, **k: called.append(a))
+    monkeypatch.setattr(procs, "run", lambda *a, **k: called.append(a))
     for config in ("p/python", "auto", "r/python.lang.security", "https://semgrep.dev/c/p/ci"):
         assert registry_config(config)
         res = Semgrep().analyze([changed("a.py", TARGET)], ctx_for(workdir, config))
@@ -147,7 +147,7 @@ def test_an_invalid_rule_is_dropped_and_the_rest_run(workdir: Path, tmp_path: Pa
 
 
 def test_missing_semgrep_is_an_error_value(workdir: Path, rules_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_subprocess, "find_executable", lambda name: None)
+    monkeypatch.setattr(procs, "find_executable", lambda name: None)
     res = Semgrep().analyze([changed("a.py", TARGET)], ctx_for(workdir, rules_dir))
     assert "semgrep executable was not found" in res.error
 

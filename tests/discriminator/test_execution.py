@@ -111,3 +111,19 @@ def test_secrets_are_dropped_from_the_environment() -> None:
     env = command_env({"PATH": "/bin", "GITHUB_TOKEN": "x", "OPENAI_API_KEY": "y", "DB_PASSWORD": "z",
                        "REVIEWBOT_LLM_KEY": "k", "GIT_DIR": "/x", "HOME": "/h"})
     assert env == {"PATH": "/bin", "HOME": "/h"}
+
+
+def test_the_llm_key_never_reaches_the_tests_whatever_its_name(project: tuple[GitRepo, Path],
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    repo, log = project
+    repo.write("check.py", CHECK.replace("token={'MY_API_TOKEN' in os.environ}",
+                                         "llm={'MODEL_ACCESS' in os.environ} copy={'COPY' in os.environ}"))
+    repo.commit()
+    monkeypatch.setenv("MODEL_ACCESS", "sk-fake-model-key-0123")  # a name that does not look like a secret
+    monkeypatch.setenv("COPY", "sk-fake-model-key-0123")
+    inp = inp_for(repo, **{"test-command": [sys.executable, "check.py"], "test-timeout": 60,
+                           "llm": {"provider": "openai", "api-key-env": "MODEL_ACCESS"}})
+    comments, _ = Discriminator().judge([llm("calc.py", 2, "    if value is None:\n")], inp)
+    assert comments[0].verdict and comments[0].verdict.tests_passed is True
+    runs = log.read_text().splitlines()
+    assert runs and all("llm=False copy=False" in r for r in runs)
