@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from reviewbot.llm.limits import Gate
 from reviewbot.llm.provider import Completion, Message, Schema, estimate_messages
 
 _SLUG = re.compile(r"[^A-Za-z0-9._-]+")
@@ -32,7 +33,13 @@ class DumpProvider:
         return f"dump|{self.directory}"
 
     def complete(
-        self, messages: Sequence[Message], *, schema: Schema | None = None, n: int = 1, label: str = ""
+        self,
+        messages: Sequence[Message],
+        *,
+        schema: Schema | None = None,
+        n: int = 1,
+        label: str = "",
+        gate: Gate | None = None,
     ) -> Completion:
         with self._lock:
             number = len(self.entries) + 1
