@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 
 from reviewbot.llm.http import RetryPolicy, error_fields, fail, host_of, post_json
+from reviewbot.llm.limits import Gate
 from reviewbot.llm.provider import (
     Completion,
     LLMError,
@@ -68,7 +69,13 @@ class AnthropicMessages:
         return f"anthropic|{self.url}|{self.model}"
 
     def complete(
-        self, messages: Sequence[Message], *, schema: Schema | None = None, n: int = 1, label: str = ""
+        self,
+        messages: Sequence[Message],
+        *,
+        schema: Schema | None = None,
+        n: int = 1,
+        label: str = "",
+        gate: Gate | None = None,
     ) -> Completion:
         logger.debug("%s: %s (%d sample(s))", self.model, label or "request", n)
         texts: list[str] = []
@@ -76,7 +83,11 @@ class AnthropicMessages:
         estimated = False
         model = self.model
         for _ in range(n):
-            text, usage, sent, model = self._call(messages, schema)
+            try:
+                text, usage, sent, model = self._call(messages, schema, gate)
+            except LLMError as exc:
+                exc.calls += calls  # the samples already received were calls too
+                raise
             calls += sent
             if usage is None:
                 estimated = True
@@ -106,7 +117,7 @@ class AnthropicMessages:
         return body
 
     def _call(
-        self, messages: Sequence[Message], schema: Schema | None
+        self, messages: Sequence[Message], schema: Schema | None, gate: Gate | None
     ) -> tuple[str, tuple[int, int] | None, int, str]:
         sent = 0
         for _ in range(4):
@@ -119,6 +130,7 @@ class AnthropicMessages:
                     params=None,
                     policy=self.policy,
                     redactor=self.redactor,
+                    gate=gate,
                 )
             except LLMError as exc:
                 exc.calls += sent

@@ -1,11 +1,18 @@
-"""The per-run budget of calls and tokens. Checked before each request (with the prompt's estimated size);
-once spent, the remaining requests are skipped and the review says which ones. A request in flight may overshoot
-the token budget by its own completion; cache hits and replays of a dump spend nothing."""
+"""The per-run budget of calls and tokens.
+
+Every HTTP request — first attempt, retry, parameter fallback, extra sample — takes one call with ``take_call``
+before it is sent, atomically, so neither retries nor concurrent requests can exceed ``max-calls``. The token
+budget is checked with the prompt's estimated size before each request; tokens are counted when a reply arrives,
+so requests in flight may overshoot it by their own completions. Cache hits and dumps spend nothing; a replayed
+cassette spends the calls it recorded (``add``), so a replay skips what the live run skipped.
+"""
 
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+
+from reviewbot.llm.provider import Stop
 
 
 @dataclass
@@ -16,23 +23,30 @@ class Budget:
     tokens: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
-    def reserve(self, prompt_estimate: int) -> str | None:
-        """None when a request of about ``prompt_estimate`` tokens may start (one call is reserved), else why not."""
+    def refusal(self, prompt_estimate: int) -> Stop | None:
+        """Why a request of about ``prompt_estimate`` tokens may not be sent now, or None (reserves nothing)."""
         with self._lock:
-            if self.calls >= self.max_calls:
-                return f"call budget reached (max-calls {self.max_calls})"
-            if self.tokens + prompt_estimate > self.max_tokens:
-                return f"token budget reached (max-tokens {self.max_tokens}, {self.tokens} used)"
-            self.calls += 1
-            return None
+            return self._refusal(prompt_estimate)
 
-    def settle(self, calls: int, tokens: int) -> None:
-        """Record what a request really cost (its reserved call included in ``calls``)."""
+    def take_call(self, prompt_estimate: int) -> Stop | None:
+        """Reserve one call for a request about to be sent: None when reserved, else why not."""
         with self._lock:
-            self.calls += max(0, calls - 1)
-            self.tokens += tokens
+            refused = self._refusal(prompt_estimate)
+            if refused is None:
+                self.calls += 1
+            return refused
 
-    def release(self) -> None:
-        """A reserved request made no call after all."""
+    def add(self, calls: int = 0, tokens: int = 0) -> None:
+        """Count what was spent without a reservation (tokens of a reply; calls replayed from a cassette)."""
         with self._lock:
-            self.calls = max(0, self.calls - 1)
+            self.calls += max(0, calls)
+            self.tokens += max(0, tokens)
+
+    def _refusal(self, prompt_estimate: int) -> Stop | None:
+        if self.calls >= self.max_calls:
+            return Stop("call budget", f"call budget reached (max-calls {self.max_calls})")
+        if self.tokens + prompt_estimate > self.max_tokens:
+            return Stop(
+                "token budget", f"token budget reached (max-tokens {self.max_tokens}, {self.tokens} used)"
+            )
+        return None

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from reviewbot.errors import ReviewbotError
+from reviewbot.llm.limits import Gate
 from reviewbot.llm.provider import Completion, LLMError, Message, Provider, Schema
 from reviewbot.llm.redact import Redactor
 
@@ -83,7 +84,13 @@ class ReplayProvider:
         return f"replay|{self.path}"
 
     def complete(
-        self, messages: Sequence[Message], *, schema: Schema | None = None, n: int = 1, label: str = ""
+        self,
+        messages: Sequence[Message],
+        *,
+        schema: Schema | None = None,
+        n: int = 1,
+        label: str = "",
+        gate: Gate | None = None,
     ) -> Completion:
         key = request_key(messages, schema, n)
         entry = self._by_key.get(key)
@@ -126,9 +133,15 @@ class Recorder:
         return self.inner.identity()
 
     def complete(
-        self, messages: Sequence[Message], *, schema: Schema | None = None, n: int = 1, label: str = ""
+        self,
+        messages: Sequence[Message],
+        *,
+        schema: Schema | None = None,
+        n: int = 1,
+        label: str = "",
+        gate: Gate | None = None,
     ) -> Completion:
-        result = self.inner.complete(messages, schema=schema, n=n, label=label)
+        result = self.inner.complete(messages, schema=schema, n=n, label=label, gate=gate)
         entry = {
             "key": request_key(messages, schema, n),
             "label": label,

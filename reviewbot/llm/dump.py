@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from reviewbot.llm.cassette import request_key
+from reviewbot.llm.limits import Gate
 from reviewbot.llm.provider import Completion, Message, Schema, estimate_messages
 
 _SLUG = re.compile(r"[^A-Za-z0-9._-]+")
@@ -34,7 +35,13 @@ class DumpProvider:
         return f"dump|{self.directory}"
 
     def complete(
-        self, messages: Sequence[Message], *, schema: Schema | None = None, n: int = 1, label: str = ""
+        self,
+        messages: Sequence[Message],
+        *,
+        schema: Schema | None = None,
+        n: int = 1,
+        label: str = "",
+        gate: Gate | None = None,
     ) -> Completion:
         with self._lock:
             number = len(self.entries) + 1

@@ -2,7 +2,8 @@
 environment variable the config names) and the only place that knows every provider kind.
 
 ``open_session`` is a context manager: on exit it writes the recorded cassette or the dump index, closes the HTTP
-client it created (an injected client belongs to the caller) and removes the log redaction filter.
+client it created (an injected client belongs to the caller) and removes the log redaction filter. The stage
+deadline (``deadline``) starts when the session opens.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from reviewbot.llm.cache import ResponseCache
 from reviewbot.llm.cassette import Recorder, ReplayProvider
 from reviewbot.llm.dump import DumpProvider
 from reviewbot.llm.http import RetryPolicy, Sleep
+from reviewbot.llm.limits import RunLimits
 from reviewbot.llm.openai import OpenAICompatible
 from reviewbot.llm.provider import LLMError, Params, Provider
 from reviewbot.llm.redact import Redactor, install, uninstall
@@ -125,6 +127,9 @@ def open_session(
     dump: DumpProvider | None = None
     replay: ReplayProvider | None = None
     params = Params(temperature=llm.temperature, max_output_tokens=llm.max_output_tokens)
+    limits = RunLimits(
+        Budget(llm.max_calls, llm.max_tokens), request_timeout=llm.request_timeout, deadline=llm.deadline
+    )
     try:
         cache = None
         provider: Provider
@@ -160,7 +165,7 @@ def open_session(
         session = Session(
             provider,
             params=params,
-            budget=Budget(llm.max_calls, llm.max_tokens),
+            limits=limits,
             cache=cache,
             concurrency=llm.concurrency,
             redactor=redactor,

@@ -1,16 +1,23 @@
-"""One POST with retries: exponential backoff with full jitter on 429/5xx/timeouts, honouring ``Retry-After``.
+"""One POST with retries: exponential backoff with full jitter on 429/5xx/timeouts, honouring ``Retry-After``,
+inside the run's hard limits.
 
-httpx's transport ``retries`` only retries failed connections, so the loop is tenacity's. The sleep function is
-injected (tests record the waits instead of sleeping). Every failure leaves this module as an ``LLMError`` whose
-message has passed through the redactor.
+httpx's transport ``retries`` only retries failed connections, so the loop is tenacity's. Every attempt passes the
+request's ``Gate`` first (it reserves one call of the budget, or stops the request with the reason), has a total
+deadline — ``request-timeout`` or the stage deadline, whichever is earlier — enforced by streaming the body with a
+check between chunks and by a ``Watchdog`` that shuts the connection down at the deadline, and a retry whose
+backoff would cross the stage deadline is not waited for. The sleep function is injected (tests record the waits
+instead of sleeping). Every failure leaves this module as an ``LLMError`` whose message has passed through the
+redactor; a request stopped or cut by a limit carries that limit in ``LLMError.limit``.
 """
 
 from __future__ import annotations
 
 import email.utils
 import json
+import math
 import time
 from collections.abc import Callable, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -19,8 +26,10 @@ from urllib.parse import urlsplit
 import httpx
 import tenacity
 
-from reviewbot.llm.provider import LLMError
+from reviewbot.llm.limits import Clock, Gate, RunLimits
+from reviewbot.llm.provider import Limit, LLMError, Stop
 from reviewbot.llm.redact import Redactor, logger
+from reviewbot.llm.watchdog import Watchdog
 
 RETRY_STATUSES = frozenset({408, 409, 425, 429, 500, 502, 503, 504, 529})
 Sleep = Callable[[float], None]
@@ -44,11 +53,39 @@ class Response:
 
 
 class _Retryable(Exception):
-    def __init__(self, message: str, kind: str, status: int | None = None, retry_after: float | None = None):
+    def __init__(
+        self,
+        message: str,
+        kind: str,
+        status: int | None = None,
+        retry_after: float | None = None,
+        limit: Limit | None = None,
+    ):
         super().__init__(message)
         self.kind = kind
         self.status = status
         self.retry_after = retry_after
+        self.limit = limit
+
+
+class _Stopped(Exception):
+    """A limit stopped the request: no call left, the stage deadline passed or a backoff would cross it."""
+
+    def __init__(self, stop: Stop) -> None:
+        super().__init__(stop.reason)
+        self.stop = stop
+
+
+class _Cut(Exception):
+    """The attempt reached its deadline."""
+
+
+@dataclass(frozen=True)
+class _Reply:
+    status: int
+    headers: httpx.Headers
+    body: bytes
+    encoding: str
 
 
 def parse_retry_after(headers: Mapping[str, str], now: datetime | None = None) -> float | None:
@@ -104,60 +141,153 @@ def post_json(
     params: Mapping[str, str] | None,
     policy: RetryPolicy,
     redactor: Redactor,
+    gate: Gate | None = None,
 ) -> Response:
     """POST ``body`` as JSON; retry transient failures; return the final non-transient response.
 
     Non-2xx answers that are not worth retrying (400, 401, 404 ...) are returned, not raised: the provider
-    decides (e.g. a 400 naming an unsupported parameter triggers a fallback).
+    decides (e.g. a 400 naming an unsupported parameter triggers a fallback). Without a ``gate`` nothing but the
+    retry policy limits the request.
     """
-    sent = 0
+    gate = gate or RunLimits.unlimited().gate(0)
+    clock = gate.limits.clock
     where = host_of(url)
+    sent = 0
+    last: _Retryable | None = None
 
-    def attempt() -> httpx.Response:
-        nonlocal sent
+    def attempt() -> _Reply:
+        nonlocal sent, last
+        stop = gate.take()
+        if stop is not None:
+            raise _Stopped(stop)
         sent += 1
+        deadline, limit = gate.attempt_deadline()
         try:
-            resp = client.post(url, json=dict(body), headers=dict(headers), params=dict(params or {}))
-        except httpx.TimeoutException as exc:
-            raise _Retryable(f"{type(exc).__name__} talking to {where}", "timeout") from None
-        except httpx.TransportError as exc:
-            raise _Retryable(
-                f"connection to {where} failed ({type(exc).__name__}: {exc})", "transport"
-            ) from None
-        if resp.status_code in RETRY_STATUSES:
-            raise _Retryable(
-                f"HTTP {resp.status_code} from {where}: {short_error(resp.text)}",
+            reply = _send(client, url, body, headers, params, deadline, clock, where)
+        except _Cut:
+            cut = gate.cut(limit, where)
+            if limit == "stage deadline":
+                raise _Stopped(cut) from None
+            last = _Retryable(cut.reason, "timeout", limit=limit)
+            raise last from None
+        except _Retryable as exc:
+            last = exc
+            raise
+        if reply.status in RETRY_STATUSES:
+            last = _Retryable(
+                f"HTTP {reply.status} from {where}: {short_error(_text(reply))}",
                 "http",
-                resp.status_code,
-                parse_retry_after(resp.headers),
+                reply.status,
+                parse_retry_after(reply.headers),
             )
-        return resp
+            raise last
+        return reply
 
-    def log_retry(state: tenacity.RetryCallState) -> None:
-        exc = state.outcome.exception() if state.outcome is not None else None
+    def before_sleep(state: tenacity.RetryCallState) -> None:
         wait = state.next_action.sleep if state.next_action is not None else 0.0
-        logger.info("retrying after %s (attempt %d, waiting %.2fs)", exc, state.attempt_number, wait)
+        stop = gate.wait_stop(wait)
+        if stop is not None:
+            raise _Stopped(stop)
+        logger.info("retrying after %s (attempt %d, waiting %.2fs)", last, state.attempt_number, wait)
 
     retrying = tenacity.Retrying(
         stop=tenacity.stop_after_attempt(policy.max_retries + 1),
         wait=_Wait(policy),
         retry=tenacity.retry_if_exception_type(_Retryable),
         sleep=policy.sleep,
-        before_sleep=log_retry,
+        before_sleep=before_sleep,
         reraise=True,
     )
     try:
-        resp = retrying(attempt)
+        reply = retrying(attempt)
     except _Retryable as exc:
         tries = f" after {sent} attempts" if sent > 1 else ""
         raise LLMError(
-            redactor.redact(f"{exc}{tries}"), kind=exc.kind, status=exc.status, calls=sent
+            redactor.redact(f"{exc}{tries}"), kind=exc.kind, status=exc.status, calls=sent, limit=exc.limit
+        ) from None
+    except _Stopped as exc:
+        message = exc.stop.reason
+        if last is not None and sent:
+            message += f" after {sent} attempt{'s' if sent > 1 else ''}; last error: {last}"
+        raise LLMError(
+            redactor.redact(message),
+            kind="limit",
+            status=last.status if last is not None else None,
+            calls=sent,
+            limit=exc.stop.limit,
         ) from None
     try:
-        data = resp.json()
-    except ValueError:
+        data = json.loads(reply.body)
+    except (ValueError, RecursionError):
         data = None
-    return Response(resp.status_code, data, resp.text, resp.headers, sent)
+    return Response(reply.status, data, _text(reply), reply.headers, sent)
+
+
+def _send(
+    client: httpx.Client,
+    url: str,
+    body: Mapping[str, Any],
+    headers: Mapping[str, str],
+    params: Mapping[str, str] | None,
+    deadline: float,
+    clock: Clock,
+    where: str,
+) -> _Reply:
+    """One attempt, over by ``deadline`` (raises ``_Cut`` then) or a ``_Retryable`` transport failure."""
+    remaining = deadline - clock()
+    if remaining <= 0:
+        raise _Cut()
+    dog = Watchdog(deadline, clock) if math.isfinite(deadline) else None
+    extensions = {"trace": dog.trace} if dog is not None else {}
+    if dog is not None:
+        # No connection outlives its request, so the next attempt opens its own and the watchdog holds its socket
+        # from the first byte (a connection taken from the pool is only reachable once the headers are in).
+        headers = {**headers, "Connection": "close"}
+    try:
+        with dog or nullcontext(), client.stream(
+            "POST",
+            url,
+            json=dict(body),
+            headers=dict(headers),
+            params=dict(params or {}),
+            timeout=_clamp(client.timeout, remaining) if math.isfinite(remaining) else client.timeout,
+            extensions=extensions,
+        ) as resp:
+            if dog is not None:
+                dog.watch(resp)
+            chunks = []
+            for chunk in resp.iter_bytes():
+                if clock() >= deadline:
+                    raise _Cut()
+                chunks.append(chunk)
+            return _Reply(resp.status_code, resp.headers, b"".join(chunks), resp.encoding or "utf-8")
+    except httpx.TransportError as exc:  # timeouts included
+        if (dog is not None and dog.fired) or clock() >= deadline - _SLACK:
+            raise _Cut() from None
+        if isinstance(exc, httpx.TimeoutException):
+            raise _Retryable(f"{type(exc).__name__} talking to {where}", "timeout") from None
+        raise _Retryable(f"connection to {where} failed ({type(exc).__name__}: {exc})", "transport") from None
+
+
+_SLACK = 0.01  # a read timed out this close to the deadline was cut by it (the timeouts are clamped to it)
+
+
+def _clamp(timeout: httpx.Timeout, remaining: float) -> httpx.Timeout:
+    """The client's timeouts, none longer than the time left to the deadline."""
+
+    def cap(value: float | None) -> float:
+        return remaining if value is None else min(value, remaining)
+
+    return httpx.Timeout(
+        connect=cap(timeout.connect), read=cap(timeout.read), write=cap(timeout.write), pool=cap(timeout.pool)
+    )
+
+
+def _text(reply: _Reply) -> str:
+    try:
+        return reply.body.decode(reply.encoding, errors="replace")
+    except LookupError:  # an unknown charset in Content-Type
+        return reply.body.decode("utf-8", errors="replace")
 
 
 def short_error(text: str, limit: int = 300) -> str:

@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 
 from reviewbot.llm.http import RetryPolicy, error_fields, fail, host_of, post_json
+from reviewbot.llm.limits import Gate
 from reviewbot.llm.provider import (
     Completion,
     LLMError,
@@ -75,7 +76,13 @@ class OpenAICompatible:
         return f"openai|{self.url}|{self.model}"
 
     def complete(
-        self, messages: Sequence[Message], *, schema: Schema | None = None, n: int = 1, label: str = ""
+        self,
+        messages: Sequence[Message],
+        *,
+        schema: Schema | None = None,
+        n: int = 1,
+        label: str = "",
+        gate: Gate | None = None,
     ) -> Completion:
         logger.debug("%s: %s (%d sample(s))", self.model, label or "request", n)
         texts: list[str] = []
@@ -84,7 +91,11 @@ class OpenAICompatible:
         model = self.model
         while len(texts) < n:
             want = n - len(texts) if self._multi_n else 1
-            got, usage, sent, model = self._call(messages, schema, want)
+            try:
+                got, usage, sent, model = self._call(messages, schema, want, gate)
+            except LLMError as exc:
+                exc.calls += calls  # the samples already received were calls too
+                raise
             calls += sent
             if usage is None:
                 estimated = True
@@ -127,7 +138,7 @@ class OpenAICompatible:
         return body
 
     def _call(
-        self, messages: Sequence[Message], schema: Schema | None, n: int
+        self, messages: Sequence[Message], schema: Schema | None, n: int, gate: Gate | None
     ) -> tuple[list[str], tuple[int, int] | None, int, str]:
         sent = 0
         for _ in range(_MAX_ADAPTATIONS):
@@ -140,6 +151,7 @@ class OpenAICompatible:
                     params=self.query,
                     policy=self.policy,
                     redactor=self.redactor,
+                    gate=gate,
                 )
             except LLMError as exc:
                 exc.calls += sent

@@ -10,11 +10,23 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from reviewbot.errors import ReviewbotError
 
+if TYPE_CHECKING:
+    from reviewbot.llm.limits import Gate
+
 Role = Literal["system", "user", "assistant"]
+Limit = Literal["call budget", "token budget", "request timeout", "stage deadline"]
+
+
+@dataclass(frozen=True)
+class Stop:
+    """A run limit that keeps a request from being sent (or cuts it), and the sentence saying so."""
+
+    limit: Limit
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -48,12 +60,20 @@ class LLMError(ReviewbotError):
     """An LLM call failed (transport, HTTP status, unusable response). The message is redacted."""
 
     def __init__(
-        self, message: str, *, kind: str = "error", status: int | None = None, calls: int = 0
+        self,
+        message: str,
+        *,
+        kind: str = "error",
+        status: int | None = None,
+        calls: int = 0,
+        limit: Limit | None = None,
     ) -> None:
         super().__init__(message)
-        self.kind = kind  # "timeout", "transport", "http", "auth", "response", "cassette-miss", "config"
+        # "timeout", "transport", "http", "auth", "response", "cassette-miss", "config", "limit"
+        self.kind = kind
         self.status = status
         self.calls = calls  # requests that were sent before giving up
+        self.limit = limit  # the run limit that stopped or cut the request, if one did
 
 
 class Provider(Protocol):
@@ -65,9 +85,16 @@ class Provider(Protocol):
         ...
 
     def complete(
-        self, messages: Sequence[Message], *, schema: Schema | None = None, n: int = 1, label: str = ""
+        self,
+        messages: Sequence[Message],
+        *,
+        schema: Schema | None = None,
+        n: int = 1,
+        label: str = "",
+        gate: Gate | None = None,
     ) -> Completion:
-        """``n`` replies to ``messages``. ``label`` names the request ("review:app.py") for logs and cassettes."""
+        """``n`` replies to ``messages``. ``label`` names the request ("review:app.py") for logs and cassettes;
+        every HTTP request the provider sends for it passes ``gate`` first (the run's limits)."""
         ...
 
 

@@ -109,7 +109,8 @@ class _Run:
         self.static = static
         self.model = opened.provider.model
         self.tally = Tally()
-        self.skipped: list[str] = []
+        self.skipped: dict[str, list[str]] = {}  # heading -> requests
+        self.cut: dict[str, list[str]] = {}
         self.failed: list[str] = []
         self.too_large: list[str] = []
         self.missing: list[str] = []
@@ -194,7 +195,10 @@ class _Run:
     def _account(self, s: _Sent, outcome: Outcome) -> None:
         what = _describe(s)
         if outcome.status == "skipped":
-            self.skipped.append(f"{what} ({outcome.reason})")
+            group = "budget" if outcome.limit in ("call budget", "token budget") else outcome.limit
+            self.skipped.setdefault(group or "", []).append(f"{what} ({outcome.reason})")
+        elif outcome.status == "cut":
+            self.cut.setdefault(outcome.limit or "", []).append(f"{what}: {outcome.reason}")
         elif outcome.status == "failed":
             if "no recorded reply" in outcome.reason:
                 self.missing.append(what)
@@ -310,7 +314,10 @@ class _Run:
             "llm: not reviewed by the model (too large for one prompt; raise max-prompt-tokens):",
             self.too_large,
         )
-        notes += _listed("llm: skipped (budget), static review only:", self.skipped)
+        for group, items in self.skipped.items():
+            notes += _listed(f"llm: skipped{f' ({group})' if group else ''}, static review only:", items)
+        for limit, items in self.cut.items():
+            notes += _listed(f"llm: cut ({limit}), static review only:", items)
         notes += _listed("llm: no recorded reply in the cassette (prompts changed? re-record):", self.missing)
         notes += _listed("llm: failed, static review only:", self.failed)
         return notes

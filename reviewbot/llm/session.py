@@ -1,6 +1,7 @@
-"""One run's traffic to the model: every request goes through the response cache, the budget and the provider
-(with bounded concurrency), and comes back as an ``Outcome`` — never as an exception. What it cost and what went
-wrong is counted here for the summary."""
+"""One run's traffic to the model: every request goes through the response cache, the run's limits (call and
+token budget, request timeout, stage deadline) and the provider (with bounded concurrency), and comes back as an
+``Outcome`` — never as an exception. What it cost, what a limit skipped or cut and what went wrong is counted here
+for the summary."""
 
 from __future__ import annotations
 
@@ -11,12 +12,22 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Literal
 
-from reviewbot.llm.budget import Budget
 from reviewbot.llm.cache import ResponseCache, cache_key
-from reviewbot.llm.provider import Completion, LLMError, Message, Params, Provider, Schema, estimate_messages
+from reviewbot.llm.limits import Gate, RunLimits
+from reviewbot.llm.provider import (
+    Completion,
+    Limit,
+    LLMError,
+    Message,
+    Params,
+    Provider,
+    Schema,
+    estimate_messages,
+)
 from reviewbot.llm.redact import Redactor, logger
 
-Status = Literal["ok", "cached", "dumped", "skipped", "failed"]
+# skipped: never sent (a limit, or the provider refused the credentials); cut: a limit ended it after it was sent
+Status = Literal["ok", "cached", "dumped", "skipped", "cut", "failed"]
 
 
 @dataclass(frozen=True)
@@ -36,7 +47,8 @@ class Outcome:
     request: Request
     texts: tuple[str, ...] = ()
     status: Status = "ok"
-    reason: str = ""  # why it was skipped or failed
+    reason: str = ""  # why it was skipped, cut or failed
+    limit: Limit | None = None  # the limit that skipped or cut it
 
 
 @dataclass
@@ -57,14 +69,14 @@ class Session:
         provider: Provider,
         *,
         params: Params,
-        budget: Budget,
+        limits: RunLimits,
         cache: ResponseCache | None = None,
         concurrency: int = 4,
         redactor: Redactor | None = None,
     ) -> None:
         self.provider = provider
         self.params = params
-        self.budget = budget
+        self.limits = limits
         self.cache = cache
         self.concurrency = max(1, concurrency)
         self.redactor = redactor or Redactor()
@@ -103,39 +115,44 @@ class Session:
                 with self._lock:
                     self.usage.cache_hits += 1
                 return Outcome(request, hit.texts, "cached")
-        refused = self.budget.reserve(estimate_messages(messages))
-        if refused:
-            return Outcome(request, status="skipped", reason=refused)
+        gate = self.limits.gate(estimate_messages(messages))
+        stop = gate.admit()
+        if stop is not None:
+            return Outcome(request, status="skipped", reason=stop.reason, limit=stop.limit)
         try:
             completion = self.provider.complete(
-                messages, schema=request.schema, n=request.n, label=request.label
+                messages, schema=request.schema, n=request.n, label=request.label, gate=gate
             )
         except LLMError as exc:
-            self._spent(exc.calls, 0)
+            self._spent(gate, exc.calls, 0)
+            reason = self.redactor.redact(str(exc))
             if exc.kind == "auth":
                 self._halted = f"the provider refused the credentials ({exc.status})"
-            logger.info("%s failed: %s", request.label, exc)
-            return Outcome(request, status="failed", reason=self.redactor.redact(str(exc)))
+            if exc.limit is not None:
+                logger.info("%s stopped: %s", request.label, reason)
+                status: Status = "cut" if gate.sent else "skipped"
+                return Outcome(request, status=status, reason=reason, limit=exc.limit)
+            logger.info("%s failed: %s", request.label, reason)
+            return Outcome(request, status="failed", reason=reason)
         except Exception as exc:  # noqa: BLE001 - a bug in a provider degrades the review, it never crashes it
-            self._spent(0, 0)
+            self._spent(gate, gate.sent, 0)
             logger.debug("%s: unexpected error", request.label, exc_info=True)
             message = self.redactor.redact(f"internal error {type(exc).__name__}: {exc}")
             return Outcome(request, status="failed", reason=message)
-        self._record(completion)
+        self._record(gate, completion)
         if self.cache is not None:
             self.cache.put(key, completion)
         return Outcome(request, completion.texts, "ok")
 
-    def _spent(self, calls: int, tokens: int) -> None:
-        if calls == 0:
-            self.budget.release()
-        else:
-            self.budget.settle(calls, tokens)
+    def _spent(self, gate: Gate, calls: int, tokens: int) -> None:
+        """Count a request's cost. Calls sent over HTTP were reserved by ``gate``; a provider that sends none
+        (a replayed cassette) reports the calls it stands for, which are added to the budget here."""
+        self.limits.budget.add(calls=calls - gate.sent, tokens=tokens)
         with self._lock:
-            self.usage.calls += calls
+            self.usage.calls += max(calls, gate.sent)
 
-    def _record(self, c: Completion) -> None:
-        self._spent(max(1, c.calls), c.prompt_tokens + c.completion_tokens)
+    def _record(self, gate: Gate, c: Completion) -> None:
+        self._spent(gate, max(1, c.calls), c.prompt_tokens + c.completion_tokens)
         with self._lock:
             u = self.usage
             u.prompt_tokens += c.prompt_tokens

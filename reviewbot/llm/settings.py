@@ -49,15 +49,29 @@ class LLMSettings(BaseModel):
     max_output_tokens: int = Field(2048, alias="max-output-tokens", ge=64)
     structured_output: StructuredOutput = Field("auto", alias="structured-output")
 
-    # Robustness
+    # Robustness. Timeouts are seconds; `read-timeout` bounds each wait for data (a non-streamed completion sends
+    # nothing until the model is done, so it is also the longest generation waited for), `request-timeout` one
+    # whole HTTP request, connect to the last byte of the body, however the server paces it (a retry is a new
+    # request), and `deadline` all LLM work of a run: no request starts after it, requests still running are cut
+    # at it, and no retry waits across it. The review always finishes with its static findings; the summary
+    # names every request a limit skipped or cut.
     connect_timeout: float = Field(10.0, alias="connect-timeout", gt=0)
     read_timeout: float = Field(120.0, alias="read-timeout", gt=0)
+    # Default: read-timeout + 60 s for connecting, sending a 12k-token prompt and receiving the reply, so no
+    # answer the read timeout allows is cut. Raise both for a slow local model.
+    request_timeout: float = Field(180.0, alias="request-timeout", gt=0, allow_inf_nan=False)
+    # Default 10 minutes: a review spending the whole default budget (40 calls, 4 at a time, 10-60 s each) fits,
+    # and a stalled or hostile server holds a CI job no longer than this (plus one request's cut margin, well
+    # under a second). A request-timeout above it is simply cut at it.
+    deadline: float = Field(600.0, gt=0, allow_inf_nan=False)
     max_retries: int = Field(4, alias="max-retries", ge=0, le=10)
     backoff_base: float = Field(1.0, alias="backoff-base", ge=0)  # seconds; the window doubles per retry
     backoff_max: float = Field(30.0, alias="backoff-max", ge=0)  # cap of one wait (Retry-After included)
     concurrency: int = Field(4, ge=1, le=32)
 
     # Budget of one run
+    # HTTP requests, retries, parameter fallbacks and one-by-one samples included: each takes a call before it
+    # is sent, so concurrent requests cannot overshoot it either.
     max_calls: int = Field(40, alias="max-calls", ge=0)
     max_tokens: int = Field(400_000, alias="max-tokens", ge=0)  # prompt + completion tokens
     max_prompt_tokens: int = Field(

@@ -1,7 +1,9 @@
 """A local HTTP server (127.0.0.1 only) that speaks the OpenAI chat-completions and the Anthropic messages
 protocols and replays scripted replies: queued ``Reply`` values, or a handler function deciding per request.
 
-Every request is recorded (method, path, query, headers, JSON body) so tests can assert what was sent.
+Every request is recorded (method, path, query, headers, JSON body, and when it arrived) so tests can assert what
+was sent, and how many requests came. A reply can also be hostile: late (``delay``), or trickled one byte at a
+time (``trickle``), from the status line or only the body, and without end (``endless``).
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ class Reply:
     body: Any = None  # JSON-serialisable, or str sent as is
     headers: Mapping[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds before answering (read-timeout tests)
+    trickle: float = 0.0  # > 0: send the reply one byte at a time, this many seconds apart
+    trickle_headers: bool = True  # trickle from the status line on (False: headers at once, then the body)
+    endless: bool = False  # with trickle: never finish (a header line, or a body announced as 1 GB, that grows)
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,7 @@ class Seen:
     query: Mapping[str, list[str]]
     headers: Mapping[str, str]  # lower-case names
     body: Any
+    at: float = 0.0  # time.monotonic() when the request had arrived
 
 
 Handler = Callable[[Seen], Reply]
@@ -93,6 +99,8 @@ class FakeServer:
         self._lock = threading.Lock()
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
+        self.cut_off = 0  # replies the client hung up on before they were complete
 
     @property
     def url(self) -> str:
@@ -140,22 +148,41 @@ class FakeServer:
                     parse_qs(parts.query),
                     {k.lower(): v for k, v in self.headers.items()},
                     body,
+                    time.monotonic(),
                 )
                 reply = server._answer(seen)
-                if reply.delay:
-                    time.sleep(reply.delay)
+                if reply.delay and server._stopping.wait(reply.delay):
+                    return
                 payload = reply.body if isinstance(reply.body, (str, bytes)) else json.dumps(reply.body)
                 data = payload.encode() if isinstance(payload, str) else payload
+                length = 10**9 if reply.endless else len(data)
+                head = [f"HTTP/1.1 {reply.status} {self.responses.get(reply.status, ('',))[0]}"]
+                head += ["Content-Type: application/json", f"Content-Length: {length}"]
+                head += [f"{k}: {v}" for k, v in reply.headers.items()]
+                head_bytes = ("\r\n".join(head) + "\r\n\r\n").encode()
                 try:
-                    self.send_response(reply.status)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(data)))
-                    for k, v in reply.headers.items():
-                        self.send_header(k, v)
-                    self.end_headers()
-                    self.wfile.write(data)
+                    if not reply.trickle:
+                        self.wfile.write(head_bytes + data)
+                    elif reply.trickle_headers:
+                        slow = head_bytes[:-2] + b"X-Slow: " if reply.endless else head_bytes + data
+                        self._trickle(slow, reply.trickle, forever=b"a" if reply.endless else b"")
+                    else:
+                        self.wfile.write(head_bytes)
+                        self.wfile.flush()
+                        self._trickle(data, reply.trickle, forever=b" " if reply.endless else b"")
                 except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up (read timeout)
+                    with server._lock:
+                        server.cut_off += 1  # the client gave up (timeout, deadline)
+                    self.close_connection = True
+
+            def _trickle(self, data: bytes, pause: float, forever: bytes) -> None:
+                i = 0
+                while i < len(data) or forever:
+                    self.wfile.write(data[i : i + 1] if i < len(data) else forever)
+                    self.wfile.flush()
+                    i += 1
+                    if server._stopping.wait(pause):
+                        return
 
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self._httpd.daemon_threads = True
@@ -166,6 +193,7 @@ class FakeServer:
         return self
 
     def stop(self) -> None:
+        self._stopping.set()
         if self._httpd is not None:
             self._httpd.shutdown()
             self._httpd.server_close()

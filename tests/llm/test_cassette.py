@@ -35,7 +35,7 @@ class _Fixed:
     def identity(self) -> str:
         return "fixed"
 
-    def complete(self, messages, *, schema=None, n=1, label=""):  # type: ignore[no-untyped-def]
+    def complete(self, messages, *, schema=None, n=1, label="", gate=None):  # type: ignore[no-untyped-def]
         return Completion(tuple(f"reply {i} {SECRET}" for i in range(n)), 10, 2, 1, "m")
 
 

@@ -71,15 +71,17 @@ def test_log_filter_redacts(caplog: pytest.LogCaptureFixture) -> None:
 
 def test_budget_calls_and_tokens() -> None:
     b = Budget(max_calls=2, max_tokens=1000)
-    assert b.reserve(400) is None
-    b.settle(1, 500)
-    assert b.reserve(600) is not None and "token budget" in (b.reserve(600) or "")
-    assert b.reserve(100) is None
-    b.settle(2, 100)  # a retry: one more call than reserved
-    assert b.calls == 3
-    assert "call budget" in (b.reserve(1) or "")
-    b.release()
+    assert b.refusal(400) is None and b.calls == 0  # a check reserves nothing
+    assert b.take_call(400) is None and b.calls == 1
+    b.add(tokens=500)
+    stop = b.take_call(600)
+    assert stop is not None and stop.limit == "token budget" and "max-tokens 1000" in stop.reason
+    assert b.take_call(100) is None and b.calls == 2
+    stop = b.take_call(1)
+    assert stop is not None and stop.limit == "call budget" and "max-calls 2" in stop.reason
     assert b.calls == 2
+    b.add(calls=3)  # replayed from a cassette: counted, never refused
+    assert b.calls == 5
 
 
 def test_cache_roundtrip_and_key(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -422,3 +423,25 @@ def test_unrepairable_reply_is_dropped_and_counted(server: FakeServer, client: h
     assert "dropped 2 unusable reply(ies) and 1 invalid item(s) after one repair attempt" in notes
     assert [(c.path, c.line) for c in r.comments] == [(APP, 25)]  # the valid item of the half-valid reply
     assert r.stats.llm_calls == 3 + 3  # three prompts, three repair attempts
+
+
+def test_cut_requests_are_named_and_the_rest_of_the_review_stands(
+    server: FakeServer, client: httpx.Client, waits: Waits, tmp_path: Path
+) -> None:
+    """The server trickles its answer to app.py's review without end: that request is cut at the request timeout;
+    every static finding, the triage and the other files' comments are still in the review."""
+    rules = scripted()
+    rules['### File "examples/demo/inventory/app.py"'] = Reply(200, "", trickle=0.05, endless=True)
+    server.handler = by_prompt(rules)
+    started = time.monotonic()
+    r = review(server, client, waits, tmp_path, cache=False, concurrency=4, **{"request-timeout": 0.5})
+    assert time.monotonic() - started < 30  # without the cut: never
+    notes = "\n".join(r.summary.notes)
+    assert (
+        "llm: cut (request timeout), static review only: review of examples/demo/inventory/app.py: "
+        "request-timeout 0.5s reached talking to 127.0.0.1:" in notes
+    )
+    assert "after 3 attempts" in notes  # max-retries 2: a timeout is retried, each try cut again
+    assert {f.origin for f in EVIDENCE.findings} <= {c.origin for c in r.comments}  # all static findings
+    assert "confirmed" in notes and by_origin(r, "llm:")  # the triage and stock.py's review arrived
+    assert not any("ends up in a shell command" in c.body for c in r.comments)  # app.py's review was cut

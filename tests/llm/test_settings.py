@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from reviewbot import config
 from reviewbot.errors import ConfigError
-from reviewbot.llm.factory import api_key, live_provider
+from reviewbot.llm.factory import api_key, live_provider, open_session
 from reviewbot.llm.http import RetryPolicy
 from reviewbot.llm.openai import OpenAICompatible
 from reviewbot.llm.provider import LLMError
@@ -116,3 +116,45 @@ def test_github_and_azure_providers_are_configured() -> None:
                 Redactor(),
                 {"AZURE_OPENAI_API_KEY": "k"},
             )
+
+
+def test_request_timeout_and_deadline_defaults_file_and_env(tmp_path: Path) -> None:
+    assert (LLMSettings().request_timeout, LLMSettings().deadline) == (180.0, 600.0)
+    (tmp_path / ".reviewbot.toml").write_text("[llm]\nrequest-timeout = 30\ndeadline = 90.5\n")
+    llm = config.load(start=tmp_path, stop=tmp_path, environ={"REVIEWBOT_LLM_DEADLINE": "120"}).file.llm
+    assert (llm.request_timeout, llm.deadline) == (30.0, 120.0)
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ("request-timeout = 0", "greater than 0"),
+        ("request-timeout = -5", "greater than 0"),
+        ("request-timeout = inf", "finite number"),
+        ("deadline = nan", "finite number"),
+        ('deadline = "soon"', "valid number"),
+    ],
+)
+def test_bad_limits_are_config_errors(tmp_path: Path, line: str, problem: str) -> None:
+    (tmp_path / ".reviewbot.toml").write_text(f"[llm]\n{line}\n")
+    with pytest.raises(ConfigError) as info:
+        config.load(start=tmp_path, stop=tmp_path, environ={})
+    key = line.split(" =")[0]
+    assert f".reviewbot.toml: llm.{key}:" in str(info.value) and problem in str(info.value)
+
+
+def test_session_gets_the_limits(tmp_path: Path) -> None:
+    llm = LLMSettings.model_validate(
+        {
+            "provider": "openai",
+            "model": "m",
+            "base-url": "http://127.0.0.1:9/v1",
+            "max-calls": 3,
+            "request-timeout": 7,
+            "deadline": 11,
+        }
+    )
+    with open_session(llm, environ={}) as opened:
+        run = opened.session.limits
+        assert (run.budget.max_calls, run.request_timeout, run.deadline) == (3, 7.0, 11.0)
+        assert 0 <= run.clock() - run.started < 5  # the stage clock starts when the session opens
