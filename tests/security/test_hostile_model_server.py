@@ -56,13 +56,14 @@ def module(n: int) -> str:
 
 
 def make_repo(tmp_path: Path, files: int, llm: dict[str, Any]) -> GitRepo:
+    """The model server is configured in the base commit (a config the reviewed change brings is screened)."""
     repo = GitRepo(tmp_path / "repo").init()
     repo.write("README.md", "hostile server test\n")
+    lines = ["[llm]"] + [f"{k} = {json.dumps(v)}" for k, v in llm.items()]
+    repo.write(".reviewbot.toml", 'analyzers = ["bandit"]\n\n' + "\n".join(lines) + "\n")
     repo.commit("base")
     for n in range(files):
         repo.write(f"pkg/mod{n}.py", module(n))
-    lines = ["[llm]"] + [f"{k} = {json.dumps(v)}" for k, v in llm.items()]
-    repo.write(".reviewbot.toml", 'analyzers = ["bandit"]\n\n' + "\n".join(lines) + "\n")
     return repo
 
 
