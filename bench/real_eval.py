@@ -3,7 +3,9 @@
     python bench/real_eval.py build                       # build the 200 case repositories from the snapshots
     python bench/real_eval.py dump SET OUT [--no-evidence] [--batches N] [--cases train|heldout|all]
     python bench/real_eval.py collect SET OUT --model M [--sample K]
-    python bench/real_eval.py score [SET ...] [--split heldout|train|all]
+    python bench/real_eval.py fit bot:SET*2                # fit the LLM-comment weights on the train split
+    python bench/real_eval.py score [SYSTEM ...] [--split both|heldout|train|all] [--freeze NAME]
+                                                          # SYSTEM: static, raw:SET, bot:SET, bot:SET*2, frozen:NAME
 
 Snapshots of the case projects are read from $REVIEWBOT_SNAPSHOTS (default /work/.mirror; layout owner+name/repo,
 as the `fetch` tool brings them). When one is absent, its cases are skipped with a message; nothing is downloaded.
@@ -67,7 +69,8 @@ def cmd_dump(args: argparse.Namespace) -> int:
 
 
 def cmd_collect(args: argparse.Namespace) -> int:
-    kept, problems = blind.collect(args.set, args.out, args.model, args.note, args.sample)
+    kept, problems = blind.collect(args.set, args.out, args.model, args.note, args.sample,
+                                   evidence=not args.no_evidence)
     for p in problems:
         print(p, file=sys.stderr)
     print(f"{kept} answers kept in {blind.ANSWERS / (args.set + '.json')}, {len(problems)} problem(s)")
@@ -92,10 +95,21 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--model", required=True)
     c.add_argument("--note", default="")
     c.add_argument("--sample", type=int, default=1)
+    c.add_argument("--no-evidence", action="store_true", help="the prompts were dumped with --no-evidence")
     s = sub.add_parser("score")
     s.add_argument("sets", nargs="*")
-    s.add_argument("--split", choices=("train", "heldout", "all"), default="heldout")
+    s.add_argument("--split", choices=("train", "heldout", "all", "both"), default="both")
+    s.add_argument("--jobs", type=int, default=2)
+    s.add_argument("--freeze", metavar="NAME", help="store the first system's results as results/NAME.json")
+    f = sub.add_parser("fit", help="fit the LLM-comment weights on the train split of a bot: system")
+    f.add_argument("system")
+    f.add_argument("--l2", type=float, default=1.0)
+    f.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args(argv)
+    if args.cmd == "fit":
+        from realeval.fit import cmd_fit
+
+        return cmd_fit(args, built_cases(args))
     if args.cmd == "score":
         from realeval.score import cmd_score
 

@@ -187,6 +187,7 @@ class Candidate:
     cites: tuple[str, ...] = ()  # fingerprints of the findings this candidate rests on
     fingerprint: str = ""
     title: str = ""
+    quote: str = ""  # LLM review comments: "exact" (line_text read as quoted), "moved" (re-anchored to it), "" (none)
 
 
 @dataclass(frozen=True)
@@ -204,6 +205,8 @@ class Verdict:
     agreement: tuple[str, ...] = ()  # other independent sources on the same lines
     tests_passed: bool | None = None
     steps: Mapping[str, str] = field(default_factory=dict)  # step name -> outcome, for the JSON report
+    signals: Mapping[str, object] = field(default_factory=dict)  # what the score was computed from (scoring.Signals)
+    fix_score: float | None = None  # LLM candidates with a fix: the fix's own score (ranks competing fixes)
 
 
 @dataclass(frozen=True)

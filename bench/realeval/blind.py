@@ -88,15 +88,17 @@ def hand_out(set_name: str, dumps: dict[str, tuple[Built, Path, list[dict[str, A
     return mapping
 
 
-def collect(set_name: str, out: Path, model: str, note: str, sample: int = 1) -> tuple[int, list[str]]:
-    """Validate the answers under ``out`` and merge them into ``answers/<set>.json``; returns (kept, problems)."""
+def collect(set_name: str, out: Path, model: str, note: str, sample: int = 1,
+            evidence: bool = True) -> tuple[int, list[str]]:
+    """Validate the answers under ``out`` and merge them into ``answers/<set>.json``; returns (kept, problems).
+    ``evidence``: False when the prompts were dumped with ``--no-evidence`` (the scorer replays them so)."""
     from reviewbot.llm.parse import parse_review, parse_triage
 
     parsers = {"review_comments": parse_review, "finding_verdicts": parse_triage}
     mapping = json.loads((out / "map.json").read_text())
     target = ANSWERS / f"{set_name}.json"
     data = json.loads(target.read_text()) if target.exists() else {
-        "set": set_name, "model": model, "note": note, "answers": {}}
+        "set": set_name, "model": model, "note": note, "evidence": evidence, "answers": {}}
     problems: list[str] = []
     kept = 0
     for name, m in sorted(mapping.items()):
@@ -132,8 +134,10 @@ def cassette(entries: Iterable[dict[str, Any]], model: str, samples: int = 1) ->
             "key": group[0]["key"],
             "label": label,
             "model": model,
-            "request": {"n": len(group) if samples > 1 else 1},
-            "response": {"texts": [e["text"] for e in group] if samples > 1 else [group[0]["text"]],
+            # a review asks for ``samples`` replies; a label with fewer recorded samples replays what there is
+            "request": {"n": samples if samples > 1 and label.startswith("review:") else 1},
+            "response": {"texts": [e["text"] for e in group] if samples > 1 and label.startswith("review:")
+                         else [group[0]["text"]],
                          "prompt_tokens": 0, "completion_tokens": 0, "calls": 1, "estimated": True},
         })
     return {"format": "reviewbot-cassette", "version": 1, "model": model,

@@ -60,6 +60,10 @@ def _groups(comments: Sequence[Comment]) -> list[list[Comment]]:
     return sorted(groups.values(), key=lambda g: rank_key(g[0]))
 
 
+def _fix_score(c: Comment) -> float | None:
+    return c.verdict.fix_score if c.verdict is not None else None
+
+
 def merge_overlapping(comments: Sequence[Comment], min_score: float) -> tuple[list[Comment], list[Comment]]:
     """One comment per group of overlapping ones, citing every source; (merged best first, folded).
 
@@ -70,8 +74,10 @@ def merge_overlapping(comments: Sequence[Comment], min_score: float) -> tuple[li
     folded: list[Comment] = []
     for group in _groups(comments):
         lead = group[0]
-        if lead.suggestion is None:
-            lead = next((c for c in group if c.suggestion is not None and c.score >= min_score), lead)
+        if lead.suggestion is None or _fix_score(lead) is not None:
+            fixes = [c for c in group if c.suggestion is not None and c.score >= min_score]
+            if fixes:
+                lead = max(fixes, key=lambda c: (_fix_score(c) or c.score, -group.index(c)))
         sources = tuple(dict.fromkeys([lead.origin, *(c.origin for c in group)]))
         merged.append(replace(lead, sources=sources))
         where = f"{lead.path}:{lead.line}"

@@ -15,7 +15,7 @@ import tarfile
 import tempfile
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from reviewbot.analyzers.base import SourceFile
@@ -64,6 +64,7 @@ class _Check:
     tests: ExecResult | None = None
     consensus: Consensus = field(default_factory=Consensus)
     least_novel_alternative: int | None = None
+    on_added: bool | None = None  # the candidate's lines include a line the change adds
 
 
 class Discriminator:
@@ -89,6 +90,10 @@ class Discriminator:
         files = {sf.path: sf for sf in inp.files}
         findings = {f.fingerprint: f for f in inp.evidence.findings if f.fingerprint}
         checks = [_Check(c) for c in candidates]
+        for ch in checks:
+            sf = files.get(ch.candidate.path)
+            if sf is not None:
+                ch.on_added = any(n in sf.added_lines for n in range(ch.candidate.line, ch.candidate.end_line + 1))
         notes: list[str] = []
         parsers: dict[str, Parser] = {}
         vocabularies: dict[str, Vocabulary] = {}
@@ -342,7 +347,25 @@ def _signals(ch: _Check) -> scoring.Signals:
         samples_flag=(cons.samples_flag, cons.samples_total),
         samples_confidence=cons.samples_confidence,
         tests_passed=ch.tests.passed if ch.tests else None,
+        quote=c.quote,
+        on_added=ch.on_added,
+        cites=len(c.cites),
+        category=c.category,
     )
+
+
+def _plain_signals(s: scoring.Signals) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for f in fields(s):
+        value = getattr(s, f.name)
+        if f.name == "severity":
+            value = s.severity.value
+        elif f.name == "introduces":
+            value = [x.value for x in s.introduces]
+        elif isinstance(value, tuple):
+            value = list(value)
+        out[f.name] = value
+    return out
 
 
 def _withheld_because(ch: _Check) -> str:
@@ -402,6 +425,10 @@ def _comment(ch: _Check, sf: SourceFile | None) -> Comment:
     shown = scoring.suggestion_ok(signals)
     steps = dict(ch.steps)
     steps["score"] = f"{value:.2f} = logistic(" + ", ".join(f"{k} {v:+.2f}" for k, v in parts.items()) + ")"
+    fix_value = scoring.fix_score(signals)
+    if fix_value is not None:
+        fix_terms = scoring.terms(signals)
+        steps["fix-score"] = f"{fix_value:.2f} = logistic(" + ", ".join(f"{k} {v:+.2f}" for k, v in fix_terms.items()) + ")"
     if c.fix is not None:
         steps["suggestion"] = "shown" if shown else f"withheld: {_withheld_because(ch)}"
     outcome = ch.outcome
@@ -417,6 +444,8 @@ def _comment(ch: _Check, sf: SourceFile | None) -> Comment:
         agreement=tuple(dict.fromkeys(ch.consensus.agreement + ch.consensus.confirmed_by)),
         tests_passed=ch.tests.passed if ch.tests else None,
         steps=steps,
+        signals=_plain_signals(signals),
+        fix_score=fix_value,
     )
     return Comment(
         path=c.path,

@@ -88,6 +88,25 @@ W_SAMPLES_FLAG = 0.5
 
 DEFAULT_THRESHOLD = 0.5  # FileSettings.min_score
 
+# ---- LLM comments ------------------------------------------------------------------------------------------------
+# Whether an LLM comment is posted is decided by what holds for real model output, fitted on the train split of the
+# real-change evaluation (bench/real_eval.py fit; README "Review quality on real changes"): the model's severity and
+# confidence, whether its samples raise the same lines, analyzer agreement and cited findings, whether the quoted
+# line was where the model said, whether the comment is about changed lines, and its category. Its suggested fix
+# does not decide: a fix that fails verification is withheld (the reason line says why) and the comment stands on
+# its own signals; a fix that verifiably resolves the finding the comment cites counts for it (RESOLVES_TARGET).
+# The fix checks of the first design sank three quarters of the right comments on real changes (issue 13).
+LLM_BIAS = -0.4
+LLM_SEVERITY = {Severity.ERROR: 0.7, Severity.WARNING: 0.0, Severity.INFO: -1.8}
+W_LLM_CONFIDENCE = 0.35
+W_LLM_SAMPLES = 0.5  # k of n samples raise these lines: +W when all do, -W when only this one does
+W_LLM_AGREEMENT = 0.8  # per analyzer flagging the same lines, at most MAX_COUNTED
+W_LLM_CITES = 0.0  # the comment cites an analyzer finding
+W_LLM_QUOTE_MOVED = 0.0  # the quoted line was not at the given number (re-anchored)
+W_LLM_UNCHANGED_LINES = 0.0  # the comment is about lines the change does not add
+W_LLM_MINOR = 0.0  # style, documentation, testing, maintainability, complexity
+MINOR_CATEGORIES = frozenset({"style", "documentation", "testing", "maintainability", "complexity"})
+
 
 @dataclass(frozen=True)
 class Signals:
@@ -115,6 +134,11 @@ class Signals:
     samples_flag: tuple[int, int] = (0, 0)  # (k, n)
     samples_confidence: float | None = None  # mean self-confidence of the model's samples fixing these lines
     tests_passed: bool | None = None
+    # LLM comments (see llm_terms)
+    quote: str = ""  # "exact", "moved" (re-anchored to the quoted line) or "" (no quote)
+    on_added: bool | None = None  # the comment's lines include a line the change adds (None: unknown)
+    cites: int = 0  # analyzer findings the comment rests on
+    category: str = ""
 
 
 def logit(p: float) -> float:
@@ -222,7 +246,39 @@ def terms(s: Signals) -> dict[str, float]:
     return {k: round(v, 3) for k, v in t.items() if v}
 
 
+def llm_terms(s: Signals) -> dict[str, float]:
+    """The terms of an LLM comment's score (see LLM_BIAS); its fix only counts when it verifiably resolves the
+    finding the comment is about."""
+    k, n = s.samples_flag
+    t: dict[str, float] = {
+        "bias": LLM_BIAS,
+        "severity": LLM_SEVERITY[s.severity],
+        "confidence": W_LLM_CONFIDENCE * logit(prior_confidence(s)),
+    }
+    if n >= 2:
+        t["samples"] = W_LLM_SAMPLES * (2 * (k - 1) / (n - 1) - 1)
+    if s.independent:
+        t["agreement"] = W_LLM_AGREEMENT * min(MAX_COUNTED, s.independent)
+    if s.cites:
+        t["cites"] = W_LLM_CITES
+    if s.quote == "moved":
+        t["quote-moved"] = W_LLM_QUOTE_MOVED
+    if s.on_added is False:
+        t["unchanged-lines"] = W_LLM_UNCHANGED_LINES
+    if s.category in MINOR_CATEGORIES:
+        t["minor-category"] = W_LLM_MINOR
+    if suggestion_ok(s) and s.target_resolved is True:
+        t["resolves-target"] = W_RESOLVES_TARGET
+    return {k: round(v, 3) for k, v in t.items() if v}
+
+
 def score(s: Signals) -> tuple[float, dict[str, float]]:
-    """The score in [0, 1] and the terms it is made of."""
-    t = terms(s)
+    """The score in [0, 1] and the terms it is made of (an LLM comment's: llm_terms)."""
+    t = llm_terms(s) if s.from_llm else terms(s)
     return round(sigmoid(sum(t.values())), 4), t
+
+
+def fix_score(s: Signals) -> float | None:
+    """How good an LLM candidate's fix is (the first design's terms, fitted on generated fixes): ranks competing
+    fixes for the same lines. None without a fix."""
+    return round(sigmoid(sum(terms(s).values())), 4) if s.from_llm and s.has_fix else None

@@ -105,6 +105,7 @@ def review_candidates(
                 cwe=next((f.cwe for f in cited if f.cwe), None),
                 confidence=round(min(c.confidence, MAX_LLM_CONFIDENCE), 3),
                 cites=tuple(dict.fromkeys(f.fingerprint for f in cited if f.fingerprint)),
+                quote="moved" if a.moved_from is not None else ("exact" if c.line_text.strip() else ""),
             )
         )
     return out

@@ -147,10 +147,12 @@ def test_of_competing_samples_the_one_in_the_files_idiom_ranks_first() -> None:
     comments, _ = Discriminator().judge([familiar, strange], review_input([source_file("app.py", COUNT)]))
     first, second = comments
     assert first.suggestion is not None and second.suggestion is not None
-    assert first.score > second.score
     assert first.verdict is not None and second.verdict is not None
+    assert first.verdict.fix_score is not None and second.verdict.fix_score is not None
+    assert first.verdict.fix_score > second.verdict.fix_score
     assert first.verdict.steps["naturalness"] == (
         "2 token pairs found nowhere else in the file; the most familiar other fix for these lines: 6"
     )
-    assert "less-natural-than-alternatives -1.00" in second.verdict.steps["score"]
-    assert "confidence +0.18" in first.verdict.steps["score"] and "confidence +0.18" in second.verdict.steps["score"]
+    assert "less-natural-than-alternatives -1.00" in second.verdict.steps["fix-score"]
+    assert "confidence +0.18" in first.verdict.steps["fix-score"]
+    assert "confidence +0.18" in second.verdict.steps["fix-score"]

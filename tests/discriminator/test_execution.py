@@ -57,7 +57,8 @@ def test_pass_and_fail_in_a_scratch_copy(project: tuple[GitRepo, Path]) -> None:
     assert comments[0].verdict.steps["tests"].startswith("passed in")
     assert comments[1].verdict and comments[1].verdict.tests_passed is False
     assert comments[1].suggestion is None and comments[1].verdict.steps["suggestion"] == "withheld: tests fail"
-    assert comments[0].score > comments[1].score
+    assert comments[0].verdict.fix_score is not None and comments[1].verdict.fix_score is not None
+    assert comments[0].verdict.fix_score > comments[1].verdict.fix_score
     runs = log.read_text().splitlines()
     assert len(runs) == 3  # once without any fix, then once per fix
     assert all(f"cwd={repo.path}" not in r for r in runs)

@@ -115,7 +115,9 @@ def test_a_fix_that_resolves_one_finding_and_introduces_another(judged: tuple[di
     assert "bandit:B307" in good.verdict.resolves and good.suggestion is not None
     assert "bandit:B307" in bad.verdict.resolves and "bandit:B301" in bad.verdict.introduces
     assert bad.suggestion is None and bad.verdict.steps["suggestion"] == "withheld: introduces bandit B301"
-    assert bad.score < good.score
+    # the fixes are ranked by their own score; the comments (same model, same lines) are judged on their own signals
+    assert bad.verdict.fix_score is not None and good.verdict.fix_score is not None
+    assert bad.verdict.fix_score < good.verdict.fix_score and bad.score == good.score
 
 
 def test_scratch_copies_only(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from reviewbot.discriminator import scoring
-from reviewbot.discriminator.scoring import DEFAULT_THRESHOLD, Signals, score, suggestion_ok
+from reviewbot.discriminator.scoring import DEFAULT_THRESHOLD, Signals, fix_score, score, suggestion_ok
 from reviewbot.models import Severity
 
 W, E, I = Severity.WARNING, Severity.ERROR, Severity.INFO
@@ -87,9 +87,10 @@ def test_competing_samples_share_their_models_confidence() -> None:
 
 
 def test_consensus_terms() -> None:
-    alone = score(verified(target_resolved=None, from_llm=True, samples_fix=(1, 4)))[0]
-    agreed = score(verified(target_resolved=None, from_llm=True, samples_fix=(4, 4)))[0]
-    assert agreed > DEFAULT_THRESHOLD > alone
+    # samples agreeing on an LLM fix rank it above a fix only one sample proposes (the fix's own score)
+    alone = fix_score(verified(target_resolved=None, from_llm=True, samples_fix=(1, 4)))
+    agreed = fix_score(verified(target_resolved=None, from_llm=True, samples_fix=(4, 4)))
+    assert alone is not None and agreed is not None and agreed > DEFAULT_THRESHOLD > alone
     # a fix re-analysis verified is not held back by disagreeing samples
     assert score(verified(samples_fix=(1, 4)))[0] == score(verified())[0]
     # ... but a withheld fix is: it is one proposal among several
@@ -104,3 +105,25 @@ def test_score_is_a_probability_and_terms_sum_to_it() -> None:
         value, terms = score(s)
         assert 0.0 < value < 1.0
         assert math.isclose(value, 1 / (1 + math.exp(-sum(terms.values()))), abs_tol=1e-3)
+
+
+def test_an_llm_comment_is_not_sunk_by_its_fix() -> None:
+    """A right diagnosis with an imperfect patch keeps its score; only the suggestion is withheld."""
+    plain = Signals(E, 0.8, True, category="correctness", on_added=True)
+    broken = replace(plain, has_fix=True, applies=True, parses=False)
+    introduces = replace(plain, has_fix=True, applies=True, parses=True, reanalyzed=True, introduces=(E, E))
+    assert score(broken)[0] == score(plain)[0] == score(introduces)[0]
+    assert not suggestion_ok(broken) and not suggestion_ok(introduces)
+    bad_fix, no_fix = fix_score(broken), fix_score(plain)
+    assert no_fix is None and bad_fix is not None and bad_fix < score(plain)[0]
+
+
+def test_llm_comment_signals() -> None:
+    base = Signals(W, 0.7, True, category="correctness", on_added=True)
+    assert score(replace(base, samples_flag=(2, 2)))[0] > score(base)[0] > score(replace(base, samples_flag=(1, 2)))[0]
+    assert score(replace(base, severity=E))[0] > score(base)[0] > score(replace(base, severity=Severity.INFO))[0]
+    assert score(replace(base, confidence=0.9))[0] > score(base)[0]
+    assert score(replace(base, independent=1))[0] > score(base)[0]
+    # a verified fix that resolves the finding the comment cites corroborates it
+    resolved = replace(base, has_fix=True, applies=True, parses=True, reanalyzed=True, target_resolved=True, cites=1)
+    assert score(resolved)[0] > score(replace(base, cites=1))[0]
