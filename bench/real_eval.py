@@ -3,6 +3,7 @@
     python bench/real_eval.py build                       # build the 200 case repositories from the snapshots
     python bench/real_eval.py dump SET OUT [--no-evidence] [--batches N] [--cases train|heldout|all]
     python bench/real_eval.py collect SET OUT --model M [--sample K]
+    python bench/real_eval.py ablation C N                  # per kind of evidence: answers with (C) and without (N)
     python bench/real_eval.py fit bot:SET*2                # fit the LLM-comment weights on the train split
     python bench/real_eval.py score [SYSTEM ...] [--split both|heldout|train|all] [--freeze NAME]
                                                           # SYSTEM: static, raw:SET, bot:SET, bot:SET*2, frozen:NAME
@@ -105,7 +106,15 @@ def main(argv: list[str] | None = None) -> int:
     f.add_argument("system")
     f.add_argument("--l2", type=float, default=1.0)
     f.add_argument("--jobs", type=int, default=2)
+    a = sub.add_parser("ablation", help="per kind of evidence: the raw model with and without it")
+    a.add_argument("with_set")
+    a.add_argument("without_set")
     args = parser.parse_args(argv)
+    if args.cmd == "ablation":
+        from realeval.score import ablation
+
+        print(ablation(built_cases(args), args.work, args.with_set, args.without_set))
+        return 0
     if args.cmd == "fit":
         from realeval.fit import cmd_fit
 

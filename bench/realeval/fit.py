@@ -51,7 +51,7 @@ def features(comment: dict[str, Any]) -> tuple[float, ...] | None:
         1.0 if s["severity"] == "error" else 0.0,
         1.0 if s["severity"] == "info" else 0.0,
         logit(float(s["confidence"])),
-        (2 * (k - 1) / (n - 1) - 1) if n >= 2 else 0.0,
+        ((k - 1) / (n - 1) - 1) if n >= 2 else 0.0,
         float(min(2, s.get("independent", 0))),
         1.0 if s.get("cites") else 0.0,
         1.0 if s.get("quote") == "moved" else 0.0,

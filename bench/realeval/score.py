@@ -233,3 +233,53 @@ def cmd_score(args: argparse.Namespace, cases: list[Built]) -> int:
         print(f"\n== {split}: {len(chosen)} changes ==")
         print(table({s: metrics(chosen, results[s]) for s in systems}))
     return 0
+
+
+# ---- evidence ablation ------------------------------------------------------------------------------------------
+
+KINDS = {
+    "findings near the change": "Findings in or near the changed lines:",
+    "changed signatures": "Changed signatures:",
+    "call sites": "Call sites of functions whose signature changed:",
+    "complexity that rose": "Complexity that rose (radon):",
+    "callee definitions": "Defined elsewhere in this file and called by the changed lines:",
+}
+
+
+def prompt_texts(work: Path, set_name: str, case_id: str) -> list[str]:
+    folder = work / "dumps" / set_name / case_id
+    return [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))]
+
+
+def ablation(cases: Sequence[Built], work: Path, with_set: str, without_set: str) -> str:
+    """Per kind of evidence: on the changes whose prompts carry it, the raw model with and without the evidence."""
+    marks_with = run_system(f"raw:{with_set}", cases, work)
+    marks_without = run_system(f"raw:{without_set}", cases, work)
+    present: dict[str, list[Built]] = {"all changes": list(cases), "any evidence": []}
+    tokens = {"with": 0, "without": 0}
+    for b in cases:
+        texts = prompt_texts(work, with_set, b.case.id)
+        tokens["with"] += sum(len(t) for t in texts) // 4
+        tokens["without"] += sum(len(t) for t in prompt_texts(work, without_set, b.case.id)) // 4
+        joined = "\n".join(texts)
+        if "<<<BEGIN DATA" in joined and "analyzer evidence for" in joined:
+            present["any evidence"].append(b)
+        for kind, marker in KINDS.items():
+            if marker in joined:
+                present.setdefault(kind, []).append(b)
+    rows = [f"{'evidence kind':<26} {'changes':>7} {'bugs found':>14} {'control alarm':>14} {'clean alarm':>12}"]
+    for kind, group in present.items():
+        m_w, m_wo = metrics(group, marks_with), metrics(group, marks_without)
+        bugs = sum(1 for b in group if b.case.kind == "bug")
+        found_w = round(m_w["recall@±3"] * bugs) if bugs else 0
+        found_wo = round(m_wo["recall@±3"] * bugs) if bugs else 0
+
+        def pair(a: float, b: float) -> str:
+            return "-" if a != a else f"{a:.2f} / {b:.2f}"
+
+        rows.append(f"{kind:<26} {len(group):>7} {f'{found_w} / {found_wo} of {bugs}':>14} "
+                    f"{pair(m_w['control near-fix alarm'], m_wo['control near-fix alarm']):>14} "
+                    f"{pair(m_w['clean alarm'], m_wo['clean alarm']):>12}")
+    rows.append(f"prompt tokens (chars/4), all changes: {tokens['with']} with evidence, {tokens['without']} without "
+                f"({tokens['with'] / max(1, tokens['without']):.2f}x)")
+    return "\n".join(rows)
