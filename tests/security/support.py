@@ -123,8 +123,19 @@ class ProcessWatch:
             pass
 
         while not self._stop.is_set():
+            self._refresh_root()
             self.sample()
             time.sleep(self.interval)
+
+    def _refresh_root(self) -> None:
+        """The root's command line as it is now: read too early, it may still be the parent's (fork before exec) or
+        the launcher's (a console script's ``/bin/sh`` preamble execs the interpreter)."""
+        try:
+            cmdline = _cmdline(self.root)
+        except OSError:
+            return
+        if cmdline and self.root in self.seen:
+            self.seen[self.root]["cmdline"] = cmdline
 
     def sample(self) -> None:
         parents: dict[int, int] = {}
@@ -163,7 +174,7 @@ class ProcessWatch:
         """The processes reviewbot started (directly or not): those with a reviewbot process among their
         ancestors, as recorded."""
         script = console_script()
-        bots = {pid for pid, p in self.seen.items() if script in p["cmdline"][:2]}
+        bots = {pid for pid, p in self.seen.items() if script in p["cmdline"][:3]}
         out = {}
         for pid, p in self.seen.items():
             if p.get("root"):
@@ -185,7 +196,8 @@ def check_children(watch: ProcessWatch, repo: Path) -> None:
     """No process reviewbot started saw a secret; none but git (told the repository with -C) ran inside it."""
     children = watch.children_of_reviewbot()
     names = {Path(p["cmdline"][0]).name for p in children.values()}
-    assert any(n.startswith("python") for n in names), children  # the workers and the Python tools were seen
+    # the workers and the Python tools were seen
+    assert any(n.startswith("python") for n in names), ({p: v["cmdline"][:3] for p, v in watch.seen.items()}, watch.root)
     real = str(repo.resolve())
     for pid, p in children.items():
         leaked = {k for k, v in p["env"].items() if k in SECRETS or v in SECRETS.values()}
