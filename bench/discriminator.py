@@ -876,6 +876,10 @@ class Scores:
         }
 
 
+def fix_rank(c: Comment) -> float:
+    return c.verdict.fix_score if c.verdict is not None and c.verdict.fix_score is not None else c.score
+
+
 def evaluate(judged: Sequence[Judged], threshold: float, seed: int) -> dict[str, dict[str, Scores]]:
     rng = random.Random(seed + 1)
     out: dict[str, dict[str, Scores]] = defaultdict(lambda: defaultdict(Scores))
@@ -885,7 +889,8 @@ def evaluate(judged: Sequence[Judged], threshold: float, seed: int) -> dict[str,
             continue
         tie = {i: rng.random() for i in range(len(j.cands))}
         # discriminator
-        order = sorted(range(len(j.cands)), key=lambda i: (-j.comments[i].score, tie[i]))
+        # fixes are ranked by their own score (an LLM comment's score no longer depends on its fix)
+        order = sorted(range(len(j.cands)), key=lambda i: (-fix_rank(j.comments[i]), tie[i]))
         posted = [j.comments[i].score >= threshold and j.comments[i].suggestion is not None for i in range(len(j.cands))]
         ranked = rank(j.comments, min_score=threshold, max_total=100, max_per_file=100)
         e2e = (0, 0)

@@ -405,8 +405,9 @@ def _reason(ch: _Check, shown: bool) -> str:
         head.append(("verified: " if ch.outcome is not None else "") + ", ".join(verified))
     elif c.fix is not None:
         head.append("fix not shown: " + _withheld_because(ch))
-    else:
-        head.append(f"{short(c.origin)}, {c.severity.value}, confidence {c.confidence:.1f}")
+    if c.origin.startswith("llm:") or c.fix is None:
+        # an LLM comment is kept on its own signals: name them first
+        head.insert(0, f"{short(c.origin)}, {c.severity.value}, confidence {c.confidence:.1f}")
     tail: list[str] = []
     if c.fix is not None and shown and cons.samples_fixing >= 2:
         tail.append(f"{cons.samples_fix} of {cons.samples_fixing} samples agree")
@@ -415,7 +416,7 @@ def _reason(ch: _Check, shown: bool) -> str:
     others = tuple(dict.fromkeys(cons.agreement + cons.confirmed_by))
     if others:
         tail.append("also flagged by " + ", ".join(short(o) for o in others if family(o) != family(c.origin)))
-    return "; ".join([", ".join(head), *tail]) if tail else ", ".join(head)
+    return "; ".join([*head, *tail])
 
 
 def _comment(ch: _Check, sf: SourceFile | None) -> Comment:

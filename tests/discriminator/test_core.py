@@ -79,7 +79,10 @@ def test_verified_suggestion_with_reason_and_every_step_recorded(changed: GitRep
     assert git_state(changed.path) == state  # nothing written into the user's tree or index
     (posted,) = [c for c in result.comments if c.line == 7]
     assert posted.suggestion in (GOOD, GOOD_REFORMATTED)
-    assert posted.reason.startswith("verified: resolves bandit B602, introduces nothing; 2 of 3 samples agree")
+    # an LLM comment names its own signals first, then what was verified of its fix
+    assert posted.reason.startswith(
+        "llm m#0, warning, confidence 0.6; verified: resolves bandit B602, introduces nothing; 2 of 3 samples agree"
+    )
     assert "bandit:B602" in posted.sources and len(posted.sources) == 4
     data = review_data(result)
     jsonschema.validate(data, json.loads(SCHEMA.read_text()))
@@ -101,7 +104,7 @@ def test_verify_off_checks_only_apply_and_parse(changed: GitRepo) -> None:
     (posted,) = [c for c in result.comments if c.line == 7]
     assert posted.verdict is not None and posted.suggestion in (GOOD, GOOD_REFORMATTED)
     assert posted.verdict.steps["reanalysis"] == "off (verify = false)"
-    assert posted.reason.startswith("applies and parses (not re-analysed); 2 of 3 samples agree")
+    assert posted.reason.startswith("llm m#0, warning, confidence 0.6; applies and parses (not re-analysed); 2 of 3")
 
 
 def test_without_a_fix_a_severe_confident_finding_is_posted_and_info_is_not(changed: GitRepo) -> None:

@@ -85,7 +85,7 @@ def test_a_fix_that_resolves_its_finding(judged: tuple[dict[str, Comment], Count
     assert c.verdict is not None
     assert "bandit:B602" in c.verdict.resolves and not c.verdict.introduces
     assert "not counted: bandit B603" in c.verdict.steps["reanalysis"] or "B603" not in c.verdict.steps["reanalysis"]
-    assert c.suggestion is not None and c.reason.startswith("verified: resolves bandit B602")
+    assert c.suggestion is not None and "; verified: resolves bandit B602" in c.reason
 
 
 def test_lines_after_a_multi_line_fix_are_mapped(judged: tuple[dict[str, Comment], Counting]) -> None:
