@@ -2,11 +2,13 @@
 
     python bench/real_eval.py build                       # build the 200 case repositories from the snapshots
     python bench/real_eval.py dump SET OUT [--no-evidence] [--batches N] [--cases train|heldout|all]
+    python bench/real_eval.py dump V OUT --replay 'C*2'   # the verify prompts of set C's recorded reviews
     python bench/real_eval.py collect SET OUT --model M [--sample K]
     python bench/real_eval.py ablation C N                  # per kind of evidence: answers with (C) and without (N)
     python bench/real_eval.py fit bot:SET*2                # fit the LLM-comment weights on the train split
     python bench/real_eval.py score [SYSTEM ...] [--split both|heldout|train|all] [--freeze NAME]
-                                                          # SYSTEM: static, raw:SET, bot:SET, bot:SET*2, frozen:NAME
+                                                          # SYSTEM: static, raw:SET, bot:SET, bot:SET*2,
+                                                          # bot:SET*2+V (verify answers V), frozen:NAME
 
 Snapshots of the case projects are read from $REVIEWBOT_SNAPSHOTS (default /work/.mirror; layout owner+name/repo,
 as the `fetch` tool brings them). When one is absent, its cases are skipped with a message; nothing is downloaded.
@@ -18,7 +20,9 @@ import argparse
 import json
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -58,12 +62,33 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_dump(args: argparse.Namespace) -> int:
     cases = built_cases(args)
-    dumps = {}
-    for i, b in enumerate(cases, 1):
+    dumps: dict[str, tuple[Built, Path, list[dict[str, Any]]]] = {}
+    spec = got = None
+    if args.replay:  # the verify prompts: replay the reviews of a recorded set, dump what has no reply
+        from realeval.score import answers, bot_spec, merged_answers
+
+        spec = bot_spec(args.replay)
+        got, model = merged_answers(spec), answers(spec.review)["model"]
+
+    def one(b: Built) -> tuple[str, tuple[Built, Path, list[dict[str, Any]]]]:
         folder = args.work / "dumps" / args.set / b.case.id
-        entries = blind.dump_case(b, folder, evidence=not args.no_evidence, cache_dir=args.work / "cache")
-        dumps[b.case.id] = (b, folder, entries)
-        print(f"[{i}/{len(cases)}] {b.case.id}: {len(entries)} prompt(s)", file=sys.stderr)
+        cassette_path, env = None, None
+        if spec is not None and got is not None:
+            cassette_path = args.work / "cassettes" / f"dump-{args.set}" / f"{b.case.id}.json"
+            cassette_path.parent.mkdir(parents=True, exist_ok=True)
+            cassette_path.write_text(json.dumps(blind.cassette(got.get(b.case.id, []), model, spec.samples)))
+            # the ranking is not needed to dump: no re-analysis of the suggestions
+            env = {**spec.env(), "REVIEWBOT_LLM_VERIFY": "true", "REVIEWBOT_VERIFY": "false"}
+        entries = blind.dump_case(b, folder, evidence=not args.no_evidence, cache_dir=args.work / "cache",
+                                  cassette_path=cassette_path, env=env)
+        if spec is not None:
+            entries = [e for e in entries if e["label"].startswith("verify:")]
+        return b.case.id, (b, folder, entries)
+
+    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        for i, (case_id, done) in enumerate(pool.map(one, cases), 1):
+            dumps[case_id] = done
+            print(f"[{i}/{len(cases)}] {case_id}: {len(done[2])} prompt(s)", file=sys.stderr)
     mapping = blind.hand_out(args.set, dumps, args.out, args.batches)
     print(f"{len(mapping)} prompts in {args.batches} batches under {args.out}")
     return 0
@@ -90,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("--no-evidence", action="store_true")
     d.add_argument("--batches", type=int, default=8)
     d.add_argument("--cases", choices=("train", "heldout", "all"), default="all")
+    d.add_argument("--jobs", type=int, default=2)
+    d.add_argument("--replay", metavar="SET*K", help="replay this answer set's reviews and dump the verify prompts")
     c = sub.add_parser("collect")
     c.add_argument("set")
     c.add_argument("out", type=Path)

@@ -188,6 +188,10 @@ class Candidate:
     fingerprint: str = ""
     title: str = ""
     quote: str = ""  # LLM review comments: "exact" (line_text read as quoted), "moved" (re-anchored to it), "" (none)
+    # LLM review comments: the model's second look at its own comment (the verify prompt): "true_positive",
+    # "false_positive", "uncertain", or "" (not checked), and how sure that verdict is
+    recheck: str = ""
+    recheck_confidence: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import random
 import shutil
 import subprocess
@@ -39,8 +40,10 @@ def review_args(b: Built, *extra: str) -> list[str]:
             "--config", str(CONFIG), *extra]
 
 
-def dump_case(b: Built, dest: Path, *, evidence: bool = True, cache_dir: Path | None = None) -> list[dict[str, Any]]:
-    """Dump the prompts of one case into ``dest``; returns the dump's index entries."""
+def dump_case(b: Built, dest: Path, *, evidence: bool = True, cache_dir: Path | None = None,
+              cassette_path: Path | None = None, env: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """Dump the prompts of one case into ``dest``; returns the dump's index entries. With ``cassette_path`` the
+    recorded replies replay and only the prompts without one are dumped (the verify prompts of recorded reviews)."""
     if dest.exists():
         shutil.rmtree(dest)
     args = ["--format", "json", "--dump-prompts", str(dest)]
@@ -48,7 +51,10 @@ def dump_case(b: Built, dest: Path, *, evidence: bool = True, cache_dir: Path | 
         args.append("--no-evidence")
     if cache_dir is not None:
         args += ["--cache-dir", str(cache_dir)]
-    proc = subprocess.run(review_args(b, *args), cwd=b.repo, capture_output=True, text=True)
+    if cassette_path is not None:
+        args += ["--llm-cassette", str(cassette_path)]
+    proc = subprocess.run(review_args(b, *args), cwd=b.repo, capture_output=True, text=True,
+                          env={**os.environ, **(env or {})})
     if proc.returncode not in (0, 1):
         raise RuntimeError(f"{b.case.id}: reviewbot exited {proc.returncode}: {proc.stderr.strip()[-500:]}")
     index = dest / "index.json"

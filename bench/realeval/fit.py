@@ -3,7 +3,7 @@
 Every LLM comment reviewbot scored (reported or rejected) in a ``bot:`` run is one example, described by the signals
 its verdict records (``verdict.signals``): severity, the model's confidence, how many samples raised the same lines,
 analyzer agreement, cited findings, whether the quoted line was exact, whether it sits on changed lines, its
-category, whether its fix verified. Labels follow REAL-EVAL.md: a comment within 3 lines of the ground truth of a
+category, whether its fix verified, and the verify prompt's verdict on it (with ``bot:SET*2+V``). Labels follow REAL-EVAL.md: a comment within 3 lines of the ground truth of a
 bug change is right; every comment on a control or a clean change is a false alarm; comments on bug changes away
 from the fix are left out (they may be right about something else).
 
@@ -24,7 +24,7 @@ from realeval.score import Mark, reports, run_system
 
 FEATURES = (
     "error", "info", "confidence", "samples", "agreement", "cites", "quote-moved", "context-only",
-    "minor-category", "fix-verified",
+    "minor-category", "fix-verified", "recheck-true", "recheck-false", "recheck-uncertain",
 )
 MINOR = {"style", "documentation", "testing", "maintainability", "complexity"}
 
@@ -58,6 +58,9 @@ def features(comment: dict[str, Any]) -> tuple[float, ...] | None:
         1.0 if s.get("on_added") is False else 0.0,
         1.0 if comment.get("category") in MINOR else 0.0,
         1.0 if comment.get("suggestion") else 0.0,
+        float(s.get("recheck_confidence", 0.0)) if s.get("recheck") == "true_positive" else 0.0,
+        float(s.get("recheck_confidence", 0.0)) if s.get("recheck") == "false_positive" else 0.0,
+        1.0 if s.get("recheck") == "uncertain" else 0.0,
     )
 
 

@@ -52,6 +52,41 @@ class Mark:
 
 # ---- systems -----------------------------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class BotSpec:
+    """``bot:SET[*K][+VSET]``: review answers SET with K samples per prompt; with ``+VSET`` the verify step is on and
+    its prompts are answered from set VSET."""
+
+    review: str
+    samples: int = 1
+    verify: str = ""
+
+    @property
+    def tag(self) -> str:
+        return f"bot-{self.review}x{self.samples}" + (f"+{self.verify}" if self.verify else "")
+
+    def env(self) -> dict[str, str]:
+        env = {"REVIEWBOT_LLM_SAMPLES": str(self.samples)} if self.samples > 1 else {}
+        if self.verify:
+            env["REVIEWBOT_LLM_VERIFY"] = "true"
+        return env
+
+
+def bot_spec(arg: str) -> BotSpec:
+    head, _, verify = arg.partition("+")
+    review, _, k = head.partition("*")
+    return BotSpec(review, int(k or 1), verify)
+
+
+def merged_answers(spec: BotSpec) -> dict[str, list[dict[str, Any]]]:
+    """Per case, the review answers of the spec's set and, with a verify set, its answers."""
+    got: dict[str, list[dict[str, Any]]] = {c: list(v) for c, v in answers(spec.review)["answers"].items()}
+    if spec.verify:
+        for case, entries in answers(spec.verify)["answers"].items():
+            got.setdefault(case, []).extend(entries)
+    return got
+
+
 def answers(set_name: str) -> dict[str, Any]:
     path = blind.ANSWERS / f"{set_name}.json"
     if not path.exists():
@@ -122,19 +157,18 @@ def run_system(system: str, cases: Sequence[Built], work: Path, jobs: int = 2) -
         env = {"REVIEWBOT_LLM_PROVIDER": "none"}
         tag, extra, build = "static", [], None
     elif kind == "bot":
-        set_name, _, k = arg.partition("*")
-        samples = int(k or 1)
-        data = answers(set_name)
-        got = data["answers"]
-        env = {"REVIEWBOT_LLM_SAMPLES": str(samples)} if samples > 1 else {}
+        spec = bot_spec(arg)
+        data = answers(spec.review)
+        got = merged_answers(spec)
+        env = spec.env()
         extra = [] if data.get("evidence", True) else ["--no-evidence"]
         digest = hashlib.sha256(json.dumps(got, sort_keys=True).encode()).hexdigest()[:10]
-        tag = f"bot-{set_name}x{samples}-{digest}"
+        tag = f"{spec.tag}-{digest}"
 
         def build(b: Built) -> list[str]:
             path = work / "cassettes" / tag / f"{b.case.id}.json"
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps(blind.cassette(got.get(b.case.id, []), data["model"], samples)))
+            path.write_text(json.dumps(blind.cassette(got.get(b.case.id, []), data["model"], spec.samples)))
             return ["--llm-cassette", str(path)]
     else:
         raise SystemExit(f"unknown system {system!r} (static, raw:SET, bot:SET, bot:SET*2, frozen:NAME)")
@@ -154,8 +188,7 @@ def reports(system: str, cases: Sequence[Built], work: Path) -> dict[str, dict[s
     """The full JSON reports of a ``bot:`` or ``static`` system (run first with run_system)."""
     folders = sorted((work / "runs").glob("*"), key=lambda p: p.stat().st_mtime)
     kind, _, arg = system.partition(":")
-    set_name, _, k = arg.partition("*")
-    prefix = "static-" if kind == "static" else f"bot-{set_name}x{int(k or 1)}-"
+    prefix = "static-" if kind == "static" else f"{bot_spec(arg).tag}-"
     folder = [f for f in folders if f.name.startswith(prefix) and f.name.endswith(_source_digest())][-1]
     return {b.case.id: json.loads((folder / f"{b.case.id}.json").read_text()) for b in cases}
 

@@ -351,6 +351,8 @@ def _signals(ch: _Check) -> scoring.Signals:
         on_added=ch.on_added,
         cites=len(c.cites),
         category=c.category,
+        recheck=c.recheck,
+        recheck_confidence=c.recheck_confidence,
     )
 
 
@@ -408,6 +410,9 @@ def _reason(ch: _Check, shown: bool) -> str:
     if c.origin.startswith("llm:") or c.fix is None:
         # an LLM comment is kept on its own signals: name them first
         head.insert(0, f"{short(c.origin)}, {c.severity.value}, confidence {c.confidence:.1f}")
+        if c.recheck:
+            word = {"true_positive": "confirmed", "false_positive": "doubted"}.get(c.recheck, "uncertain")
+            head.insert(1, f"second look: {word} ({c.recheck_confidence:.1f})")
     tail: list[str] = []
     if c.fix is not None and shown and cons.samples_fixing >= 2:
         tail.append(f"{cons.samples_fix} of {cons.samples_fixing} samples agree")

@@ -106,6 +106,8 @@ W_LLM_CONFIDENCE = 1.0
 W_LLM_SAMPLES = 1.0  # k of n samples raise these lines: 0 when all do, -W when only this one does
 W_LLM_AGREEMENT = 0.8  # per analyzer flagging the same lines, at most MAX_COUNTED
 W_LLM_MINOR = -1.0  # style, documentation, testing, maintainability, complexity: rarely what a reviewer must hear
+# the model's second look at its own comment (the verify prompt), times that verdict's confidence
+W_RECHECK = {"true_positive": 1.5, "false_positive": -2.5, "uncertain": -0.8}
 MINOR_CATEGORIES = frozenset({"style", "documentation", "testing", "maintainability", "complexity"})
 
 
@@ -140,6 +142,8 @@ class Signals:
     on_added: bool | None = None  # the comment's lines include a line the change adds (None: unknown)
     cites: int = 0  # analyzer findings the comment rests on
     category: str = ""
+    recheck: str = ""  # the verify prompt's verdict on this comment ("" when not checked)
+    recheck_confidence: float = 0.0
 
 
 def logit(p: float) -> float:
@@ -262,6 +266,9 @@ def llm_terms(s: Signals) -> dict[str, float]:
         t["agreement"] = W_LLM_AGREEMENT * min(MAX_COUNTED, s.independent)
     if s.category in MINOR_CATEGORIES:
         t["minor-category"] = W_LLM_MINOR
+    if s.recheck in W_RECHECK:
+        scale = 1.0 if s.recheck == "uncertain" else s.recheck_confidence
+        t["second-look"] = W_RECHECK[s.recheck] * scale
     if suggestion_ok(s) and s.target_resolved is True:
         t["resolves-target"] = W_RESOLVES_TARGET
     return {k: round(v, 3) for k, v in t.items() if v}

@@ -3,6 +3,8 @@
 - A review comment becomes a candidate (origin ``llm:<model>#<sample>``) only when it anchors to lines of the
   new file inside the diff; otherwise it is listed in the summary with the reason. A suggestion replaces exactly
   the anchored lines.
+- A verify verdict (the model's second look at its own review comments) is recorded on every candidate of the
+  comment it judged (``recheck``): the discriminator weighs it; nothing is deleted here.
 - A triage verdict adjusts the finding's static candidate, which is never deleted (the discriminator decides):
   confirmed → higher confidence, and the LLM's fix as an extra candidate citing the finding; rejected → lower
   confidence; the verdict and its reason are recorded in the candidate's body.
@@ -34,6 +36,7 @@ class Tally:
     suggestions_dropped: int = 0
     verdicts: dict[str, int] = field(default_factory=dict)  # verdict -> count
     unjudged: int = 0  # findings sent to triage that got no verdict
+    rechecks: dict[str, int] = field(default_factory=dict)  # verify verdict -> comments
 
 
 def origin(model: str, sample: int) -> str:
@@ -192,4 +195,41 @@ def fix_candidates(
         fix = make_fix(ctx, a, reply.replacement, sanitize(reply.description, 300), tally)
         if fix is not None:
             out.append(replace(base, fix=fix, origin=origin(model, sample), fingerprint=""))
+    return out
+
+
+def verify_groups(candidates: Sequence[Candidate]) -> dict[str, list[tuple[str, list[Candidate]]]]:
+    """The model's review comments (``review_candidates``) to check, per file: comments of different samples on overlapping lines are one
+    comment (the most confident one is shown), under ids c1, c2, ... in line order."""
+    by_path: dict[str, list[Candidate]] = {}
+    for c in candidates:
+        by_path.setdefault(c.path, []).append(c)
+    out: dict[str, list[tuple[str, list[Candidate]]]] = {}
+    for path, items in sorted(by_path.items()):
+        groups: list[list[Candidate]] = []
+        for c in sorted(items, key=lambda c: (c.line, c.end_line, -c.confidence)):
+            if groups and c.line <= max(g.end_line for g in groups[-1]):
+                groups[-1].append(c)
+            else:
+                groups.append([c])
+        out[path] = [(f"c{i}", g) for i, g in enumerate(groups, 1)]
+    return out
+
+
+def apply_verify(
+    verdicts: Sequence[TriageVerdict], groups: Sequence[tuple[str, list[Candidate]]], tally: Tally
+) -> dict[int, Candidate]:
+    """id(candidate) -> the candidate with the verdict of its comment recorded (candidates without a verdict are
+    left out)."""
+    by_id: dict[str, TriageVerdict] = {}
+    for v in verdicts:
+        by_id.setdefault(v.id.strip(), v)
+    out: dict[int, Candidate] = {}
+    for cid, group in groups:
+        v = by_id.get(cid)
+        if v is None:
+            continue
+        tally.rechecks[v.verdict] = tally.rechecks.get(v.verdict, 0) + len(group)
+        for c in group:
+            out[id(c)] = replace(c, recheck=v.verdict, recheck_confidence=round(v.confidence, 3))
     return out

@@ -3,6 +3,9 @@
 One text file per request (``NNN-<task>-<label>.txt``, the messages verbatim between marker lines) and an
 ``index.json`` with the label, the replay key (the cassette's ``request_key``), the schema, ``n`` and the estimated
 prompt tokens of each (the benchmarks read it; a cassette can be built from answers to the dumped prompts).
+
+With ``--llm-cassette`` too, ``ReplayThenDump`` replays what the cassette holds and dumps only the rest: the
+prompts of a later step built from recorded replies (the verify prompts that check recorded review comments).
 """
 
 from __future__ import annotations
@@ -14,9 +17,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from reviewbot.llm.cassette import request_key
+from reviewbot.llm.cassette import ReplayProvider, request_key
 from reviewbot.llm.limits import Gate
-from reviewbot.llm.provider import Completion, Message, Schema, estimate_messages
+from reviewbot.llm.provider import Completion, LLMError, Message, Schema, estimate_messages
 
 _SLUG = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -68,3 +71,32 @@ class DumpProvider:
     def write_index(self) -> None:
         data = {"requests": self.entries}
         (self.directory / "index.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+
+class ReplayThenDump:
+    """Replay from the cassette; a request it has no reply for is dumped (an empty reply, no model called)."""
+
+    name = "replay+dump"
+
+    def __init__(self, replay: ReplayProvider, dump: DumpProvider) -> None:
+        self.replay, self.dump = replay, dump
+        self.model = replay.model
+
+    def identity(self) -> str:
+        return f"{self.replay.identity()}+{self.dump.identity()}"
+
+    def complete(
+        self,
+        messages: Sequence[Message],
+        *,
+        schema: Schema | None = None,
+        n: int = 1,
+        label: str = "",
+        gate: Gate | None = None,
+    ) -> Completion:
+        try:
+            return self.replay.complete(messages, schema=schema, n=n, label=label, gate=gate)
+        except LLMError as exc:
+            if exc.kind != "cassette-miss":
+                raise
+        return self.dump.complete(messages, schema=schema, n=n, label=label, gate=gate)

@@ -21,7 +21,7 @@ from reviewbot.llm.anthropic import AnthropicMessages
 from reviewbot.llm.budget import Budget
 from reviewbot.llm.cache import ResponseCache
 from reviewbot.llm.cassette import Recorder, ReplayProvider
-from reviewbot.llm.dump import DumpProvider
+from reviewbot.llm.dump import DumpProvider, ReplayThenDump
 from reviewbot.llm.http import RetryPolicy, Sleep
 from reviewbot.llm.limits import RunLimits
 from reviewbot.llm.openai import OpenAICompatible
@@ -133,7 +133,7 @@ def open_session(
     try:
         cache = None
         provider: Provider
-        if llm.dump_prompts:
+        if llm.dump_prompts and not llm.cassette:
             provider = dump = DumpProvider(Path(llm.dump_prompts), llm.resolved_model())
             mode = "dump"
         elif llm.cassette or llm.provider == "replay":
@@ -141,6 +141,9 @@ def open_session(
                 raise LLMError("provider 'replay' needs llm.cassette (or --llm-cassette FILE)", kind="config")
             provider = replay = ReplayProvider(Path(llm.cassette))
             mode = "replay"
+            if llm.dump_prompts:  # replay what is recorded, dump the prompts that have no reply
+                dump = DumpProvider(Path(llm.dump_prompts), llm.resolved_model())
+                provider = ReplayThenDump(replay, dump)
         else:
             if client is None:
                 client = owned = httpx.Client(

@@ -21,7 +21,7 @@ from reviewbot.llm.callees import callee_lines, callees
 from reviewbot.llm.context import CallSite, FileContext, Function
 from reviewbot.llm.provider import Message
 from reviewbot.llm.schemas import CATEGORIES
-from reviewbot.models import Evidence, Fact, Finding, Metric, fingerprint
+from reviewbot.models import Candidate, Evidence, Fact, Finding, Metric, fingerprint
 
 NEAR = 3  # findings this many lines around a hunk count as "near" it
 MAX_FUNCTION_LINES = 200
@@ -264,6 +264,18 @@ def triage_messages(ctx: FileContext, findings: Sequence[Finding]) -> tuple[Mess
         code=windows(ctx, spans, margin=6),
     )
     return (_system("Your task is to triage the findings of static analyzers."), Message("user", user))
+
+
+def verify_messages(ctx: FileContext, comments: Sequence[tuple[str, Candidate]], section: str) -> tuple[Message, ...]:
+    """The second look at the model's own comments on one file: each comment under a short id, the file as the
+    review showed it (without the evidence)."""
+    listed = []
+    for cid, c in comments:
+        lines = f"line {c.line}" if c.end_line <= c.line else f"lines {c.line}-{c.end_line}"
+        text = " ".join(c.body.split())[:800]
+        listed.append(f"- id {cid}: {lines}, {c.severity.value}, {c.category}: {text}")
+    user = render("verify.j2", path=ctx.path, comments="\n".join(listed), section=section)
+    return (_system("Your task is to check another reviewer's comments."), Message("user", user))
 
 
 def fix_messages(ctx: FileContext, start: int, end: int, comment: str) -> tuple[Message, ...]:

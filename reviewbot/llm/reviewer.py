@@ -18,7 +18,14 @@ import httpx
 
 from reviewbot.errors import ReviewbotError
 from reviewbot.llm import prompting
-from reviewbot.llm.candidates import Tally, apply_triage, fix_candidates, review_candidates
+from reviewbot.llm.candidates import (
+    Tally,
+    apply_triage,
+    apply_verify,
+    fix_candidates,
+    review_candidates,
+    verify_groups,
+)
 from reviewbot.llm.context import call_sites, file_context
 from reviewbot.llm.factory import Opened, open_session
 from reviewbot.llm.http import Sleep
@@ -42,7 +49,7 @@ class _Sent:
     """One request and what to do with its replies."""
 
     request: Request
-    kind: str  # "review", "triage", "fix"
+    kind: str  # "review", "triage", "verify", "fix"
     paths: tuple[str, ...]
     findings: tuple[Finding, ...] = ()
     base: Candidate | None = None  # fix: the comment being fixed
@@ -155,8 +162,15 @@ class _Run:
         sent = [w[2] for w in work]
         self._exchange(sent)
         extra: list[Candidate] = []
+        reviewed: list[Candidate] = []  # the review comments (a triage's fixes are not checked again)
         for s in sent:
-            extra += self._candidates(s)
+            made = self._candidates(s)
+            extra += made
+            if s.kind == "review":
+                reviewed += made
+        if self.llm.verify and not self.session.dumping and reviewed:
+            judged = self._verify(reviewed)
+            extra = [judged.get(id(c), c) for c in extra]
         if self.llm.fix and not self.session.dumping:
             fixes = self._fix_requests(extra)
             self._exchange(fixes)
@@ -238,6 +252,22 @@ class _Run:
                 )
         return out
 
+    def _verify(self, reviewed: list[Candidate]) -> dict[int, Candidate]:
+        """The second look: one verify request per file with review comments; id(candidate) -> the candidate with
+        its comment's verdict recorded (the discriminator weighs it)."""
+        groups = verify_groups([c for c in reviewed if c.path in self.contexts])
+        sent = []
+        for path, items in groups.items():
+            section = prompting.review_section(self.contexts[path], self.evidence[path], evidence=False)
+            messages = prompting.verify_messages(self.contexts[path], [(i, g[0]) for i, g in items], section)
+            sent.append(_Sent(Request(f"verify:{path}", messages, TRIAGE), "verify", (path,)))
+        self._exchange(sent)
+        judged: dict[int, Candidate] = {}
+        for s in sent:
+            if s.parsed:
+                judged.update(apply_verify(s.parsed[0].items, groups[s.paths[0]], self.tally))
+        return judged
+
     def _fix_requests(self, extra: Sequence[Candidate]) -> list[_Sent]:
         """The optional fix step: k fixes for each accepted comment (LLM or confirmed finding) without one."""
         wanted = [c for c in extra if c.fix is None and c.confidence >= FIX_MIN_CONFIDENCE]
@@ -296,6 +326,10 @@ class _Run:
             if t.unjudged:
                 parts.append(f"{t.unjudged} without a verdict")
             notes.append("llm: triage of findings: " + ", ".join(parts))
+        if t.rechecks:
+            parts = [f"{t.rechecks.get(k, 0)} {w}" for k, w in
+                     (("true_positive", "confirmed"), ("false_positive", "rejected"), ("uncertain", "uncertain"))]
+            notes.append("llm: second look at the model's comments: " + ", ".join(parts))
         if t.reanchored:
             notes.append(f"llm: {t.reanchored} comment(s) re-anchored to the line their quoted text is on")
         if t.repaired:
@@ -323,7 +357,12 @@ class _Run:
         return notes
 
 
-_PARSERS: dict[str, Parser] = {"review": parse_review, "triage": parse_triage, "fix": parse_fix}
+_PARSERS: dict[str, Parser] = {
+    "review": parse_review,
+    "triage": parse_triage,
+    "verify": parse_triage,
+    "fix": parse_fix,
+}
 
 
 def _describe(s: _Sent) -> str:

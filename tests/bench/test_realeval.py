@@ -114,7 +114,10 @@ def test_cassette_with_a_missing_second_sample_still_asks_for_two() -> None:
 
 def test_fit_recovers_the_direction_of_a_signal() -> None:
     # confident comments are right, hedged ones are not: the confidence weight comes out positive
-    data = [fit.Example(f"c{i}", "train", (0.0, 0.0, fit.logit(p), 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0), y)
+    def row(p: float) -> tuple[float, ...]:
+        return tuple(fit.logit(p) if name == "confidence" else 0.0 for name in fit.FEATURES)
+
+    data = [fit.Example(f"c{i}", "train", row(p), y)
             for i, (p, y) in enumerate([(0.9, 1), (0.85, 1), (0.8, 1), (0.7, 0), (0.4, 0), (0.3, 0), (0.75, 1),
                                         (0.5, 0)])]
     bias, weights = fit.fit(data, l2=0.1)
