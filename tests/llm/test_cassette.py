@@ -295,3 +295,19 @@ def test_replay_by_label_is_reported(
     assert "3 reply(ies) replayed by label" in notes
     assert "no recorded reply in the cassette (prompts changed? re-record): triage of" in notes
     assert any(c.origin == "llm:fake-model#0" for c in r.comments)
+
+
+def test_dump_with_a_cassette_replays_the_reviews_and_dumps_only_the_verify_prompts(
+    in_repo: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """How the verify prompts of recorded reviews are handed out (bench/real_eval.py dump --replay)."""
+    monkeypatch.setenv("REVIEWBOT_LLM_VERIFY", "true")
+    out = tmp_path / "prompts"
+    argv = ["review", "--patch", "examples/demo.patch", "--no-cache", "-q", "--llm-cassette", str(DEMO_CASSETTE),
+            "--dump-prompts", str(out), "--format", "json", "--output", str(tmp_path / "r.json")]
+    assert main(argv) in (0, 1)
+    labels = [r["label"] for r in json.loads((out / "index.json").read_text())["requests"]]
+    assert labels and all(label.startswith("verify:") for label in labels), labels
+    assert f"verify:{APP}" in labels  # the demo's app.py review has comments to check
+    text = next(out.glob("*-verify-*app.py.txt")).read_text(encoding="utf-8")
+    assert "Comments to check" in text and "id c1:" in text
