@@ -26,6 +26,7 @@ Problems name a line of the original (the pull request's) file.
 from __future__ import annotations
 
 import ast
+import bisect
 import difflib
 import io
 import tokenize
@@ -68,15 +69,7 @@ class _Tok:
     text: str
     start: int  # first line
     end: int  # last line
-
-    @property
-    def key(self) -> tuple[int, str]:
-        """What is compared: structure by kind only, comments without trailing blanks, the rest by text."""
-        if self.type in _STRUCTURE:
-            return (self.type, "")
-        if self.type == tokenize.COMMENT:
-            return (self.type, self.text.rstrip())
-        return (self.type, self.text)
+    key: tuple[int, str]  # what is compared: structure by kind, comments without trailing blanks, the rest by text
 
     @property
     def is_string(self) -> bool:
@@ -84,16 +77,24 @@ class _Tok:
 
     @property
     def is_code(self) -> bool:
-        return self.type not in _STRUCTURE and self.type not in _LAYOUT and self.type != tokenize.COMMENT
+        return self.type not in _STRUCTURE and self.type != tokenize.COMMENT
 
 
-def _tokens(text: str) -> list[_Tok] | None:
-    """The tokens of ``text`` without layout; None when it does not tokenize."""
+def _key(type_: int, text: str) -> tuple[int, str]:
+    if type_ in _STRUCTURE:
+        return (type_, "")
+    if type_ == tokenize.COMMENT:
+        return (type_, text.rstrip())
+    return (type_, text)
+
+
+def _tokens(text: str, offset: int = 0) -> list[_Tok] | None:
+    """The tokens of ``text`` without layout, lines shifted by ``offset``; None when it does not tokenize."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # invalid escape sequences warn on 3.12+
             return [
-                _Tok(t.type, t.string, t.start[0], t.end[0])
+                _Tok(t.type, t.string, t.start[0] + offset, t.end[0] + offset, _key(t.type, t.string))
                 for t in tokenize.generate_tokens(io.StringIO(text).readline)
                 if t.type not in _LAYOUT
             ]
@@ -137,32 +138,55 @@ def _span(a: Sequence[_Tok], b: Sequence[_Tok]) -> tuple[int, int, int]:
 
 
 class Collateral:
-    """Collateral checks of fixes to one original text (tokenized once)."""
+    """Collateral checks of fixes to one original text.
 
-    def __init__(self, original: str) -> None:
-        self.original = _tokens(original)
+    Only a window is tokenized per fix: from the start of the top-level statement the fix begins in to the start of
+    the first top-level statement after it (``starts``: the first lines of the module's top-level statements, from
+    the parse check's ``ast``; without them the whole file). A top-level statement starts at column 0 outside any
+    bracket or string, so the tokenizer reads the window as it reads that part of the whole file. When the patched
+    window does not tokenize on its own (the replacement opens a string or bracket that the window does not close),
+    the whole files are compared.
+    """
+
+    def __init__(self, original: str, starts: Sequence[int] = ()) -> None:
+        self.lines = original.splitlines(keepends=True)
+        self.starts = sorted(set(starts))
+
+    def _window(self, first: int, last: int) -> tuple[int, int]:
+        """(start, end): original lines start..end-1 hold every top-level statement the fix touches."""
+        i = bisect.bisect_right(self.starts, first)
+        start = self.starts[i - 1] if i else 1
+        j = bisect.bisect_right(self.starts, last)
+        end = self.starts[j] if j < len(self.starts) else len(self.lines) + 1
+        return start, end
 
     def check(self, applied: Applied, first: int, last: int) -> Problem | None:
         """The first change ``applied`` (replacing original lines ``first``..``last``) makes outside its target."""
-        patched = _tokens(applied.text)
-        if self.original is None:
+        new_lines = applied.text.splitlines(keepends=True)
+        start, end = self._window(first, last)
+        old = _tokens("".join(self.lines[start - 1 : end - 1]), start - 1)
+        new = _tokens("".join(new_lines[start - 1 : end - 1 + applied.delta]), start - 1)
+        if old is None or new is None:
+            start, end = 1, len(self.lines) + 1
+            old, new = _tokens("".join(self.lines)), _tokens(applied.text)
+        if old is None:
             return None  # the file itself does not tokenize (the parse check decides about it)
-        if patched is None:
+        if new is None:
             return Problem(NOT_CHECKED, first)
-        i, j, k = _span(self.original, patched)
-        old, new = self.original[i:j], patched[i:k]
+        return _compare(old, new, applied, first, last)
 
-        def back(line: int) -> int:  # a patched line as a line of the original
-            mapped = map_line(line, applied)
-            return first if mapped is None else mapped
 
-        for t in old:
-            if t.is_code and not t.is_string and (t.start < first or t.end > last):
-                return Problem(CODE_CHANGED, t.start)
-        for t in new:
-            if t.is_code and not t.is_string and (t.start < applied.start_line or t.end > applied.end_line):
-                return Problem(CODE_CHANGED, back(t.start))
-        return _strings(old, new) or _comments(old, new)
+def _compare(a: list[_Tok], b: list[_Tok], applied: Applied, first: int, last: int) -> Problem | None:
+    i, j, k = _span(a, b)
+    old, new = a[i:j], b[i:k]
+    for t in old:
+        if t.is_code and not t.is_string and (t.start < first or t.end > last):
+            return Problem(CODE_CHANGED, t.start)
+    for t in new:
+        if t.is_code and not t.is_string and (t.start < applied.start_line or t.end > applied.end_line):
+            mapped = map_line(t.start, applied)
+            return Problem(CODE_CHANGED, first if mapped is None else mapped)
+    return _strings(old, new) or _comments(old, new)
 
 
 def _strings(old: Sequence[_Tok], new: Sequence[_Tok]) -> Problem | None:

@@ -102,7 +102,7 @@ class Discriminator:
         guards: dict[str, Collateral] = {}
         for ch in checks:
             self._apply_and_parse(ch, files, parsers, vocabularies)
-            _check_collateral(ch, files, guards)
+            _check_collateral(ch, files, parsers, guards)
         batch = self._reanalyze(checks, files, inp, notes)
         for i, ch in enumerate(checks):
             _attribute(ch, batch.outcomes.get(i) if batch else None, findings, batch)
@@ -231,14 +231,16 @@ class Discriminator:
             runner.close()
 
 
-def _check_collateral(ch: _Check, files: dict[str, SourceFile], guards: dict[str, Collateral]) -> None:
+def _check_collateral(
+    ch: _Check, files: dict[str, SourceFile], parsers: dict[str, Parser], guards: dict[str, Collateral]
+) -> None:
     """Step 2b: a fix that applies and parses changes nothing outside its target (collateral.py)."""
     c = ch.candidate
     if not (ch.applies and ch.parses) or ch.applied is None or c.fix is None:
         return
     guard = guards.get(c.path)
     if guard is None:
-        guard = guards[c.path] = Collateral(files[c.path].text)
+        guard = guards[c.path] = Collateral(files[c.path].text, parsers[c.path].top_level_starts)
     ch.collateral = guard.check(ch.applied, c.fix.start_line, c.fix.end_line)
     ch.steps["collateral"] = (
         f"yes: {ch.collateral}" if ch.collateral else "none: code, strings and comments outside the target unchanged"

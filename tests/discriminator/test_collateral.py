@@ -15,6 +15,7 @@ from reviewbot.cli import main
 from reviewbot.discriminator.apply import Applied, apply_fix
 from reviewbot.discriminator.collateral import Collateral, Problem
 from reviewbot.discriminator.core import Discriminator
+from reviewbot.discriminator.parse import Parser
 from reviewbot.models import Candidate, Fix, Severity
 from tests.discriminator.conftest import Counting, llm, review_input, source_file
 from tests.helpers import GitRepo
@@ -46,7 +47,7 @@ def problem(original: str, start: int, end: int, replacement: str) -> Problem | 
     c = Candidate("a.py", start, end, Severity.WARNING, "x", "semgrep:r", fix=Fix(start, end, replacement))
     applied = apply_fix(original, c)
     assert isinstance(applied, Applied), applied
-    return Collateral(original).check(applied, start, end)
+    return Collateral(original, Parser(original).top_level_starts).check(applied, start, end)
 
 
 def message(original: str, start: int, end: int, replacement: str) -> str:
@@ -240,3 +241,58 @@ def test_review_withholds_the_semgrep_autofix_that_reindents_a_literal(
     assert steps["collateral"] == "yes: changes a string literal outside its target: line 6"
     notes = doc["summary"]["notes"]
     assert any("withheld (changes a string literal outside its target: 1)" in n for n in notes), notes
+
+
+# -- the window: only the top-level statements the fix touches are tokenized ---------------------------------------
+
+MODULE = '''"""Module."""
+
+import yaml
+
+HELP = """
+  usage: tool
+"""
+
+
+@decorated
+def first(s):
+    return yaml.load(s)  # untrusted
+
+
+class Second:
+    TEXT = """
+        kept
+    """
+
+    def method(self, s):
+        return yaml.load(s)
+# \'\'\' the end
+'''
+
+
+def test_window_is_the_touched_top_level_statements() -> None:
+    guard = Collateral(MODULE, Parser(MODULE).top_level_starts)
+    assert guard._window(12, 12) == (10, 15)  # the decorated def, decorator included
+    assert guard._window(21, 21) == (15, 23)  # the class, to the end of the file
+    assert guard._window(12, 16) == (10, 23)  # a fix across two statements
+    assert guard._window(1, 1) == (1, 3)
+
+
+@pytest.mark.parametrize("windowed", [True, False])
+def test_window_and_whole_file_agree(windowed: bool) -> None:
+    starts = Parser(MODULE).top_level_starts if windowed else ()
+
+    def check(start: int, end: int, replacement: str) -> str:
+        c = Candidate("a.py", start, end, Severity.WARNING, "x", "semgrep:r", fix=Fix(start, end, replacement))
+        applied = apply_fix(MODULE, c)
+        assert isinstance(applied, Applied)
+        p = Collateral(MODULE, starts).check(applied, start, end)
+        return "" if p is None else str(p)
+
+    assert check(12, 12, "    return yaml.safe_load(s)  # untrusted\n") == ""
+    assert check(12, 12, "    return yaml.safe_load(s)\n") == "drops a comment: line 12"
+    assert check(16, 21, '    TEXT = """\nkept\n"""\n\n    def method(self, s):\n        return yaml.safe_load(s)\n') == (
+        "changes a string literal outside its target: line 16"
+    )
+    # a replacement that opens a string the window does not close: the whole files are compared
+    assert check(12, 12, "    return yaml.safe_load(s) + '''\n") == "changes code outside its target: line 15"
