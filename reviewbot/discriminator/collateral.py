@@ -2,8 +2,8 @@
 
 Re-analysis cannot see every kind of damage: an autofix that re-indents a triple-quoted string argument changes the
 string's value, and one that rewrites a line may drop its comment; neither is a finding. So after a fix applies and
-parses, the original and the patched text are compared token by token (``tokenize``, once per side; layout, that is
-non-logical newlines and spacing, is not compared):
+parses, the original and the patched text are compared token by token (``tokenize``, once per side, over the
+top-level statements the fix touches; layout, that is non-logical newlines and spacing, is not compared):
 
 - The *target* of a fix is the minimal changed token span: everything between the longest common prefix and the
   longest common suffix of the two token sequences. Outside it every token is identical, so the syntax tree, every
@@ -11,7 +11,8 @@ non-logical newlines and spacing, is not compared):
 - Every code token of that span (names, operators, numbers; not the structural NEWLINE / INDENT / DEDENT tokens)
   must lie on the lines the fix replaces, in the original and in the patched text: else the fix
   ``changes code outside its target`` (a replacement that opens or closes a string or a bracket changes how the
-  lines after it read).
+  lines after it read). A string literal of the span must overlap those lines (a multi-line literal may be edited
+  in part).
 - A string literal of the span (docstrings, bytes, f-string literal parts included) is meant to change unless its
   new value differs from its old one only by the whitespace at the start and end of its lines: whitespace-only
   re-indentation of a multi-line string is never what a fix is for, and it changes the value
@@ -42,7 +43,8 @@ _STRUCTURE = {tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMA
 # Python 3.12+ splits an f-string into FSTRING_START, FSTRING_MIDDLE (the literal parts), expression tokens and
 # FSTRING_END; before 3.12 an f-string is one STRING token.
 _FSTRING_MIDDLE = getattr(tokenize, "FSTRING_MIDDLE", -1)
-_FSTRING_EDGES = {getattr(tokenize, "FSTRING_START", -2), getattr(tokenize, "FSTRING_END", -3)}
+_LITERAL = {tokenize.STRING, _FSTRING_MIDDLE, getattr(tokenize, "FSTRING_START", -2)}
+_LITERAL.add(getattr(tokenize, "FSTRING_END", -3))
 
 STRING_CHANGED = "changes a string literal outside its target"
 COMMENT_DROPPED = "drops a comment"
@@ -77,7 +79,8 @@ class _Tok:
 
     @property
     def is_code(self) -> bool:
-        return self.type not in _STRUCTURE and self.type != tokenize.COMMENT
+        """Names, operators, numbers (f-string expressions included): not layout, comments or literal text."""
+        return self.type not in _STRUCTURE and self.type not in _LITERAL and self.type != tokenize.COMMENT
 
 
 def _key(type_: int, text: str) -> tuple[int, str]:
@@ -180,10 +183,12 @@ def _compare(a: list[_Tok], b: list[_Tok], applied: Applied, first: int, last: i
     i, j, k = _span(a, b)
     old, new = a[i:j], b[i:k]
     for t in old:
-        if t.is_code and not t.is_string and (t.start < first or t.end > last):
+        if t.is_code and (t.start < first or t.end > last):
             return Problem(CODE_CHANGED, t.start)
+        if t.type in _LITERAL and (t.end < first or t.start > last):  # one that overlaps the lines may change
+            return Problem(STRING_CHANGED, t.start)
     for t in new:
-        if t.is_code and not t.is_string and (t.start < applied.start_line or t.end > applied.end_line):
+        if t.is_code and (t.start < applied.start_line or t.end > applied.end_line):
             mapped = map_line(t.start, applied)
             return Problem(CODE_CHANGED, first if mapped is None else mapped)
     return _strings(old, new) or _comments(old, new)

@@ -395,8 +395,6 @@ def _withheld_because(ch: _Check, *, line: bool = True) -> str:
         return "does not apply"
     if ch.parses is False:
         return "does not parse"
-    if ch.collateral is not None:
-        return str(ch.collateral) if line else ch.collateral.what
     if ch.outcome and ch.outcome.introduces:
         return "introduces " + ", ".join(dict.fromkeys(short(f.origin) for f in ch.outcome.introduces))
     if ch.suppression:
@@ -405,6 +403,8 @@ def _withheld_because(ch: _Check, *, line: bool = True) -> str:
         return "changes nothing"
     if ch.target_resolved is False:
         return "does not resolve its target"
+    if ch.collateral is not None:
+        return str(ch.collateral) if line else ch.collateral.what
     if ch.tests and ch.tests.passed is False:
         return "tests fail"
     return "not verified"

@@ -82,6 +82,11 @@ def test_multiline_sql_string_rewritten_as_the_target_passes() -> None:
     assert problem(src, 2, 5, fix) is None
 
 
+def test_one_line_inside_a_multiline_sql_string_may_be_fixed() -> None:
+    src = 'def q(cur, name):\n    cur.execute("""\n        SELECT * FROM users\n        WHERE name = \'%s\'\n    """ % name)\n'
+    assert problem(src, 4, 4, "        WHERE name = '%s' LIMIT 1\n") is None
+
+
 def test_layout_around_the_target_may_change() -> None:
     src = "def f(a,b):\n    x=a == None\n    y = {'k':b}\n    return x, y\n"
     fix = "    x = a is None\n    y = {'k': b}\n"
