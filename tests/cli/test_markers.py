@@ -7,6 +7,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from reviewbot.models import Confidence, Finding, Severity
+from reviewbot.noqa import targets
+from reviewbot.noreturn import Module
 from tests.helpers import GitRepo
 
 COMPLEX_BODY = "".join(f"    if x == {i}:\n        return {i}\n" for i in range(12)) + "    return -1\n"
@@ -19,7 +22,8 @@ def review(cli, repo: GitRepo, analyzers: str, *args: str) -> dict[str, Any]:  #
 
 
 def origins(doc: dict[str, Any]) -> list[tuple[str, int]]:
-    return sorted((c["origin"], c["line"]) for c in doc["comments"])
+    """Every finding that reached the discriminator, reported or ranked below the threshold."""
+    return sorted((c["origin"], c["line"]) for c in doc["comments"] + doc["rejected"])
 
 
 def marker_note(doc: dict[str, Any]) -> str:
@@ -47,3 +51,140 @@ def test_noqa_c901_silences_radon_complexity_on_that_def(repo: GitRepo, cli) -> 
                for n in doc["summary"]["notes"])
     # ... but not of the noqa that hides nothing of ours
     assert not any("app.py:62: the change adds" in n for n in doc["summary"]["notes"])
+
+
+MAPPED = '''\
+import subprocess
+
+
+def defaults(x=[]):  # noqa: B006
+    return x
+
+
+def defaults_unmarked(x=[]):
+    return x
+
+
+def run(cmd):
+    subprocess.call(cmd, shell=True)  # noqa: S602
+    subprocess.call(cmd, shell=True)  # noqa: S603 (another bandit test)
+    subprocess.call(cmd, shell=True)  # noqa
+    return undefined_name  # noqa: F821
+
+
+def locals_():
+    unused = 1  # noqa: F841
+    also_unused = 2  # noqa: E501
+    dead = 3  # noqa: PLW0612
+    return 0
+'''
+
+
+def test_noqa_codes_map_to_pylint_and_bandit(repo: GitRepo, cli) -> None:  # type: ignore[no-untyped-def]
+    repo.write("app.py", "X = 1\n")
+    repo.commit("base")
+    repo.write("app.py", MAPPED)
+    doc = review(cli, repo, "pylint,bandit")
+    assert origins(doc) == [("bandit:B404", 1), ("bandit:B602", 14), ("pylint:dangerous-default-value", 8),
+                            ("pylint:unused-variable", 21)]
+    assert marker_note(doc) == "6 findings suppressed by the code's own markers (noqa: 6)"
+
+
+NORETURN = '''\
+import os
+import sys
+from sys import exit as leave
+from typing import NoReturn, assert_never
+
+
+def fail(msg: str) -> NoReturn:
+    raise SystemExit(msg)
+
+
+def boom(msg):
+    """Always raises."""
+    raise ValueError(msg)
+
+
+def after_noreturn():
+    fail("x")
+    raise AssertionError("unreachable")
+
+
+def after_raising_function():
+    boom("x")
+    raise AssertionError("unreachable")
+
+
+def after_exits(kind):
+    if kind == 1:
+        sys.exit(1)
+        raise AssertionError("unreachable")
+    if kind == 2:
+        os._exit(1)
+        raise AssertionError("unreachable")
+    if kind == 3:
+        leave(2)
+        raise AssertionError("unreachable")
+    return kind
+
+
+class Handler:
+    def stop(self) -> NoReturn:
+        raise SystemExit(0)
+
+    def run(self):
+        self.stop()
+        raise AssertionError("unreachable")
+
+
+def after_return():
+    return 1
+    print("really dead")
+'''
+
+
+def test_no_unreachable_after_calls_that_never_return(repo: GitRepo, cli) -> None:  # type: ignore[no-untyped-def]
+    repo.write("app.py", "X = 1\n")
+    repo.commit("base")
+    repo.write("app.py", NORETURN)
+    doc = review(cli, repo, "pylint", "--filter", "file")
+    assert origins(doc) == [("pylint:unreachable", 50)]
+    note = marker_note(doc)
+    # pylint 4 does not flag the raise after boom() (it does not infer that boom never returns): 5, not 6
+    assert note == "5 findings suppressed by the code's own markers (NoReturn: 5)"
+
+
+def unreachable(line: int) -> Finding:
+    return Finding("pylint", "unreachable", "app.py", line, line, Severity.WARNING, Confidence.HIGH, "Unreachable code")
+
+
+def test_only_calls_that_surely_never_return_count() -> None:
+    text = (
+        "import asyncio\n"
+        "def boom():\n    raise ValueError\n"  # 2-3: only raises
+        "def maybe(x):\n    if x:\n        raise ValueError\n    return 1\n"  # 4-7: may return
+        "def twice() -> NoReturn:\n    raise ValueError\n"  # 8-9
+        "class C:\n    def twice(self):\n        return 1\n"  # 10-12: another twice() returns
+        "async def aboom():\n    raise ValueError\n"  # 13-14
+        "def f(obj):\n"  # 15
+        "    boom()\n    x = 1\n"  # 16-17: dropped
+        "    maybe(1)\n    x = 2\n"  # 18-19: kept
+        "    twice()\n    x = 3\n"  # 20-21: kept (the name also means a method that returns)
+        "    obj.exit()\n    x = 4\n"  # 22-23: kept (not ours to resolve)
+        "    aboom()\n    x = 5\n"  # 24-25: kept (an un-awaited coroutine)
+        "    return x\n"
+        "async def g():\n    await aboom()\n    x = 6\n"  # 27-29: dropped
+        "    exit(1)\n    x = 7\n"  # 30-31: kept: the site's exit() is not on the list (it may be rebound)
+    )
+    m = Module(text)
+    assert [n for n in (17, 19, 21, 23, 25, 29, 31) if m.follows_no_return(unreachable(n))] == [17, 29]
+    assert not Module("def f(:\n").follows_no_return(unreachable(2))  # unparsable: nothing is dropped
+
+
+def test_noqa_table() -> None:
+    assert targets("c901") == ("radon:complexity-threshold", "radon:complexity-jump")
+    assert targets("S602") == ("bandit:B602",)
+    assert targets("S307") == ("semgrep:code-injection-eval", "bandit:B307")
+    assert targets("PLW0101") == ("pylint:unreachable",)
+    assert targets("PLE9999") == () and targets("E501") == () and targets("B602") == ()
