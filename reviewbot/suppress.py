@@ -26,8 +26,9 @@ from dataclasses import dataclass
 
 from reviewbot import noqa, noreturn
 from reviewbot.analyzers.base import SourceFile
-from reviewbot.filtering import place, visible
-from reviewbot.models import AnalyzerStatus, Finding, Status
+from reviewbot.filtering import place, position, visible
+from reviewbot.filtering import shown as in_view_of
+from reviewbot.models import AnalyzerStatus, Finding, Silenced, Status
 from reviewbot.noqa import rule_matches
 
 __all__ = ["Outcome", "Suppression", "added_suppressions", "apply", "comments", "parse", "rule_matches"]
@@ -111,7 +112,9 @@ class Outcome:
     suppressed: tuple[Finding, ...]
     notes: tuple[str, ...]
     shown: int = 0  # how many of the suppressed findings the filter mode would otherwise have shown
-    by_marker: tuple[tuple[str, int], ...] = ()  # marker kind -> how many of the ``shown`` it suppressed
+    # marker kind -> how many findings it hid where the filter mode looks (``shown``, and what the tools' own
+    # markers kept them from reporting)
+    by_marker: tuple[tuple[str, int], ...] = ()
 
 
 def _in_view(line: int, sf: SourceFile, mode: str) -> bool:
@@ -142,6 +145,7 @@ def apply(
     files: Sequence[SourceFile],
     statuses: Sequence[AnalyzerStatus] = (),
     mode: str = "added",
+    silenced: Sequence[Silenced] = (),
 ) -> Outcome:
     """Drop the findings a ``# reviewbot: ignore`` covers; note unused suppressions and those the change adds.
 
@@ -172,7 +176,10 @@ def apply(
         if mode == "nofilter":
             continue
         for line, comment, tool in added_suppressions(sf):
-            hidden = sorted({f.origin for f, _ in suppressed if f.path == sf.path and f.line <= line <= max(f.line, f.end_line)})
+            hidden = sorted(
+                {f.origin for f, _ in suppressed if f.path == sf.path and f.line <= line <= max(f.line, f.end_line)}
+                | {f"{s.tool}:{s.rule_id}" for s in silenced if s.path == sf.path and s.line == line}
+            )
             if tool == "noqa" and not hidden:
                 continue  # a noqa for a flake8 code we have no equivalent of (E501) is none of our business
             what = f"; it hides {', '.join(hidden)}" if hidden else ""
@@ -182,9 +189,13 @@ def apply(
     for f, kind in suppressed:
         if visible(place(f, files_by_path.get(f.path)), mode):
             counts[kind] += 1
+    hidden_count = sum(counts.values())
+    for s in silenced:  # the tools' own markers: they never reached us, so they are counted, not "cut"
+        if in_view_of(position(s.line, s.line, files_by_path.get(s.path)), mode):
+            counts[s.marker] += 1
     notes = _capped(added, "suppressions added") + _capped(unused, "unused suppressions") + _count_note(counts)
     by_marker = tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-    return Outcome(tuple(kept), tuple(f for f, _ in suppressed), tuple(notes), sum(counts.values()), by_marker)
+    return Outcome(tuple(kept), tuple(f for f, _ in suppressed), tuple(notes), hidden_count, by_marker)
 
 
 class _Markers:

@@ -188,3 +188,77 @@ def test_noqa_table() -> None:
     assert targets("S307") == ("semgrep:code-injection-eval", "bandit:B307")
     assert targets("PLW0101") == ("pylint:unreachable",)
     assert targets("PLE9999") == () and targets("E501") == () and targets("B602") == ()
+
+
+NATIVE = '''\
+import subprocess
+
+
+def defaults(x=[]):  # pylint: disable=dangerous-default-value
+    return x
+
+
+def block():
+    # pylint: disable=unused-variable
+    first = 1
+    second = 2
+    # pylint: enable=unused-variable
+    third = 3
+    return 0
+
+
+class Holder:  # pylint: disable=unused-variable
+    def method(self):
+        inner = 1
+        return 0
+
+
+def run(cmd):
+    subprocess.call(cmd, shell=True)  # nosec B602
+    subprocess.call(cmd, shell=True)  # nosec B101 (names another test: still reported)
+    subprocess.call(cmd, shell=True)  # nosec
+    subprocess.call(cmd, shell=True)  # pylint: disable=unused-variable (not bandit's)
+    return 0
+'''
+
+
+def test_the_tools_own_markers_keep_working_and_are_counted(repo: GitRepo, cli) -> None:  # type: ignore[no-untyped-def]
+    repo.write("app.py", "X = 1\n")
+    repo.commit("base")
+    repo.write("app.py", NATIVE)
+    doc = review(cli, repo, "pylint,bandit")
+    assert origins(doc) == [("bandit:B404", 1), ("bandit:B602", 25), ("bandit:B602", 27), ("pylint:unused-variable", 13)]
+    assert marker_note(doc) == "6 findings suppressed by the code's own markers (pylint: disable: 4, nosec: 2)"
+    assert "app.py:24: the change adds a suppression (bandit): `# nosec B602`; it hides bandit:B602" \
+        in doc["summary"]["notes"]
+    # counted only where the filter looks: once committed, a new function counts only its own nosec
+    repo.commit("markers")
+    repo.write("app.py", NATIVE + "\n\ndef more(cmd):\n    subprocess.call(cmd, shell=True)  # nosec\n")
+    doc = review(cli, repo, "pylint,bandit")
+    assert marker_note(doc) == "1 finding suppressed by the code's own markers (nosec: 1)"
+
+
+SEMGREP = '''\
+def quiet(f):
+    try:
+        f()
+    except:  # nosemgrep: bare-except
+        pass
+    try:
+        f()
+    except:  # noqa: E722
+        pass
+    try:
+        f()
+    except:
+        pass
+'''
+
+
+def test_nosemgrep_keeps_working_and_noqa_maps_to_our_rules(repo: GitRepo, cli) -> None:  # type: ignore[no-untyped-def]
+    repo.write("app.py", "X = 1\n")
+    repo.commit("base")
+    repo.write("app.py", SEMGREP)
+    doc = review(cli, repo, "semgrep")
+    assert [o for o in origins(doc) if o[0].endswith("bare-except")] == [("semgrep:bare-except", 12)]
+    assert marker_note(doc) == "1 finding suppressed by the code's own markers (noqa: 1)"
