@@ -145,7 +145,7 @@ def logical_lines(text: str) -> dict[int, tuple[int, int]]:
                     for n in range(start, end + 1):
                         out[n] = (start, end)
                 start = None
-    except (tokenize.TokenError, SyntaxError):
+    except (tokenize.TokenError, SyntaxError, ValueError, RecursionError, MemoryError):
         pass  # what was read so far stands; the rest is read line by line
     return out
 

@@ -20,6 +20,7 @@ import ast
 from collections import defaultdict
 from collections.abc import Iterator
 
+from reviewbot.analyzers import _source
 from reviewbot.models import Finding
 
 NEVER_RETURNING = frozenset(
@@ -37,10 +38,8 @@ class Module:
     """One parsed file: which statements follow a call that never returns."""
 
     def __init__(self, text: str) -> None:
-        try:
-            self.tree: ast.Module | None = ast.parse(text)
-        except (SyntaxError, ValueError):
-            self.tree = None
+        tree = _source.parse_python(text)
+        self.tree: ast.Module | None = None if isinstance(tree, SyntaxError) else tree
         self._aliases: dict[str, str] = {}
         # name -> (never returns, is async) of each definition of that name
         self._functions: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
@@ -80,8 +79,9 @@ class Module:
     def _no_return_call(self, stmt: ast.stmt) -> bool:
         if not isinstance(stmt, ast.Expr):
             return False
-        awaited = isinstance(stmt.value, ast.Await)
-        call = stmt.value.value if isinstance(stmt.value, ast.Await) else stmt.value
+        value = stmt.value
+        awaited = isinstance(value, ast.Await)
+        call = value.value if isinstance(value, ast.Await) else value
         if not isinstance(call, ast.Call):
             return False
         func = call.func
@@ -101,12 +101,14 @@ class Module:
 
 
 def _dotted(node: ast.expr) -> str | None:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        base = _dotted(node.value)
-        return f"{base}.{node.attr}" if base is not None else None
-    return None
+    """``a.b.c`` for a chain of names, else None (a loop: an absurdly long chain must not exhaust the stack)."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    return ".".join([node.id, *reversed(parts)])
 
 
 def _kind(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[bool, bool]:

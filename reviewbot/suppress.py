@@ -1,18 +1,24 @@
-"""Suppression comments, and the suppressions a change adds.
+"""Suppression comments, the code's own markers, and the suppressions a change adds.
 
 ``# reviewbot: ignore`` on a line drops every finding whose lines include it; ``# reviewbot: ignore[B602,
 pylint:unused-import, sqli-string-format]`` drops only those rules (``rule`` or ``tool:rule``; a semgrep rule may be
 named without its path prefix). The tools' own comments (``# nosec``, ``# nosemgrep``, ``# pylint: disable=...``)
 keep working: bandit, semgrep and pylint honour them themselves, so nothing here re-implements their scoping rules.
+Markers no tool of ours reads are honoured here: ``# noqa`` codes that mean one of our findings (``reviewbot.noqa``)
+and pylint's ``unreachable`` right after a call that never returns (``reviewbot.noreturn``).
 
-Two kinds of notes go into the review summary:
+Notes that go into the review summary:
 
+- one count of the findings the code's own markers hid where the filter mode looks, by kind (``# reviewbot:
+  ignore``, ``noqa``, ``NoReturn``, and what the tools report their own markers silenced: ``nosec``, ``pylint:
+  disable``), e.g. "3 findings suppressed by the code's own markers (noqa: 2, nosec: 1)";
 - a ``# reviewbot: ignore`` that suppresses nothing any more (only where the filter mode shows the line, and only
   when the analyzers it could be meant for ran without error — otherwise "unused" could not be told apart from
   "its analyzer failed");
-- every suppression comment the reviewed change itself adds (a change should not silence the reviewer unnoticed).
-  These are summary notes rather than comments: they stay visible whatever the noise budget cuts, and they never
-  change the exit code (a suppression is not a defect; it is something a reviewer should look at).
+- every suppression comment the reviewed change itself adds (a change should not silence the reviewer unnoticed;
+  a ``# noqa`` only when it hides one of our findings). These are summary notes rather than comments: they stay
+  visible whatever the noise budget cuts, and they never change the exit code (a suppression is not a defect; it
+  is something a reviewer should look at).
 """
 
 from __future__ import annotations
@@ -193,7 +199,7 @@ def apply(
     for s in silenced:  # the tools' own markers: they never reached us, so they are counted, not "cut"
         if in_view_of(position(s.line, s.line, files_by_path.get(s.path)), mode):
             counts[s.marker] += 1
-    notes = _capped(added, "suppressions added") + _capped(unused, "unused suppressions") + _count_note(counts)
+    notes = _count_note(counts) + _capped(added, "suppressions added") + _capped(unused, "unused suppressions")
     by_marker = tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
     return Outcome(tuple(kept), tuple(f for f, _ in suppressed), tuple(notes), hidden_count, by_marker)
 
