@@ -150,6 +150,18 @@ class AnalyzerStatus:
 
 
 @dataclass(frozen=True)
+class Silenced:
+    """A finding the tool itself did not report because a marker in the code silenced it (``# nosec``,
+    ``# pylint: disable``). Only counted: what the code's own markers hid is worth a line in the summary."""
+
+    tool: str
+    rule_id: str
+    path: str
+    line: int
+    marker: str  # "nosec", "pylint: disable", ...
+
+
+@dataclass(frozen=True)
 class AnalyzerResult:
     """What an adapter returns for one batch of files. Never raised: problems go into ``error`` / ``notes``."""
 
@@ -158,6 +170,7 @@ class AnalyzerResult:
     metrics: tuple[Metric, ...] = ()
     error: str = ""  # the analyzer as a whole failed (missing tool, crash, timeout)
     notes: tuple[str, ...] = ()  # per-file problems (one file did not parse, ...)
+    silenced: tuple[Silenced, ...] = ()  # what the tool's own markers in the code kept it from reporting
 
 
 @dataclass(frozen=True)
@@ -168,6 +181,7 @@ class Evidence:
     facts: tuple[Fact, ...] = ()
     metrics: tuple[Metric, ...] = ()
     statuses: tuple[AnalyzerStatus, ...] = ()
+    silenced: tuple[Silenced, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -174,7 +174,7 @@ def run_review(
             evidence = analyze(files, workdir, source)
         else:
             evidence = Evidence()
-        screened = suppress.apply(evidence.findings, files, evidence.statuses, settings.file.filter)
+        screened = suppress.apply(evidence.findings, files, evidence.statuses, settings.file.filter, evidence.silenced)
         findings, known = screened.findings, 0
         if baseline is not None:
             findings, known = baseline.filter(findings, files, settings.file.filter)
