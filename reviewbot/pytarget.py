@@ -127,7 +127,7 @@ class _Collector:
         if minimum is None:
             self.warnings.append(f"{origin}: {_shown(value)} admits no Python release; ignored")
             return None
-        return _Declared(str(spec) or value.strip(), minimum, origin)
+        return _Declared(value.strip(), minimum, origin)
 
     def from_classifiers(self) -> _Declared | None:
         for path, classifiers in self.classifiers:
@@ -226,7 +226,7 @@ def _setup_keywords(tree: ast.Module) -> dict[str, ast.AST]:
 
 def override(version: str) -> Target:
     """The target set by ``python-version`` in the config (already validated as X.Y)."""
-    return Target(version, version, "python-version in [tool.reviewbot]")
+    return Target(version, f">={version}", "the python-version setting of reviewbot's config")
 
 
 def declared(read: Read, label: str = "") -> tuple[Target | None, tuple[str, ...]]:
