@@ -127,6 +127,17 @@ def test_the_project_minimum_reaches_pylint(cli: Any, repo: GitRepo) -> None:
     assert data["summary"]["python"].startswith("judged for Python >=3.9 (the python-version setting")
 
 
+def test_the_target_is_part_of_the_cache_key(cli: Any, repo: GitRepo, monkeypatch: Any) -> None:
+    project(repo, ">=3.7").write("app.py", "def first(items):\n    return (n := len(items)), n\n")
+    cached = ("--analyzers", "pylint", "--format", "json", "--min-score", "0")
+    first = json.loads(cli(repo.path, "review", *cached).out)
+    assert 2 in pylint_comments(first)
+    monkeypatch.setenv("REVIEWBOT_PYTHON_VERSION", "3.8")
+    second = json.loads(cli(repo.path, "review", *cached).out)
+    assert 2 not in pylint_comments(second)
+    assert second["summary"]["python"].startswith("judged for Python >=3.8")
+
+
 def test_a_bad_requires_python_is_a_one_line_warning_not_a_crash(cli: Any, repo: GitRepo) -> None:
     project(repo, ">=three").write("app.py", "x = 2\n")
     res = cli(repo.path, "review", "--analyzers", "marker", "--format", "json", "--no-cache")
