@@ -148,3 +148,13 @@ def test_a_bad_requires_python_is_a_one_line_warning_not_a_crash(cli: Any, repo:
     summary = json.loads(res.out)["summary"]
     assert warning in summary["notes"]
     assert summary["python"].startswith(f"judged for Python {RUNNING} (the running interpreter")
+
+
+def test_a_baseline_is_judged_for_the_same_python_as_the_reviews(cli: Any, repo: GitRepo) -> None:
+    project(repo, ">=3.7").write("app.py", "def first(items):\n    return (n := len(items)), n\n")
+    repo.commit("old code")
+    res = cli(repo.path, "baseline", "--analyzers", "pylint", "--no-cache")
+    assert res.code == 0, res
+    data = review_json(cli, repo, "--all-files", "--baseline", ".reviewbot-baseline.json")
+    assert 2 not in pylint_comments(data)
+    assert data["summary"]["cut"].get("in-baseline") == 1
