@@ -190,9 +190,9 @@ def execute(
     return run_review(
         source,
         settings,
-        analyze=make_analyze(settings, target.minimum),
+        analyze=make_analyze(settings, python=target.minimum),
         reviewer=make_reviewer(settings),
-        discriminator=Discriminator(make_reanalyze(settings, target.minimum)),
+        discriminator=Discriminator(make_reanalyze(settings, python=target.minimum)),
         progress=progress,
         baseline=baseline,
         notes=(*(f"target Python: {w}" for w in target.warnings), *notes),
