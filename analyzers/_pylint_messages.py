@@ -181,6 +181,14 @@ DEFECTS: tuple[str, ...] = (
     "bad-chained-comparison",  # W3601
     "modified-iterating-list",  # W4701
     "looping-through-iterator",  # W4801
+    # syntax newer than the project's oldest Python (--py-version); silent when the project declares none
+    "using-f-string-in-unsupported-version",  # W2601
+    "using-final-decorator-in-unsupported-version",  # W2602
+    "using-exception-groups-in-unsupported-version",  # W2603
+    "using-generic-type-syntax-in-unsupported-version",  # W2604
+    "using-assignment-expression-in-unsupported-version",  # W2605
+    "using-positional-only-args-in-unsupported-version",  # W2606
+    "using-comprehension-unpacking-in-unsupported-version",  # W2607 (pylint 4; an older pylint ignores the name)
 )
 
 # Messages about pylint's own configuration or inline pragmas: never findings.
@@ -192,5 +200,6 @@ SURE = frozenset(
         "E0100", "E0101", "E0102", "E0103", "E0104", "E0105", "E0106", "E0108", "E0112", "E0115", "E0117",
         "E0118", "E0211", "E0601", "E0602", "E0704", "E1132", "E1142", "E1700", "E2502", "W0101",
         "W0102", "W0109", "W0133", "W0134", "W0150", "W0199", "W0631", "W0640", "W0705", "W1515",
+        "W2601", "W2603", "W2604", "W2605", "W2606", "W2607",
     }
 )  # fmt: skip

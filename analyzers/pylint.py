@@ -16,15 +16,25 @@ the scratch tree or the repository (``procs.python``), so a reviewed ``isort.py`
 It runs on reviewbot's interpreter, next to reviewbot's own dependencies: ``_pylint_launcher`` keeps astroid to the
 standard library and the files under review, so that a project's calls into, say, click are not checked against
 reviewbot's click (and libcst's sources are not parsed for seconds).
+
+Python versions: pylint gets the project's oldest Python as ``--py-version`` (``AnalysisContext.python``), but it
+knows only the standard library of the interpreter it runs on. So the launcher reports which messages judged a call,
+attribute or import against the standard library (``_pylint_launcher.VERSIONED``, decided by astroid's inference):
+such a finding says that it depends on the Python version and which standard library judged it, is a warning at
+most, and is not reported at all on a line marked ``# type: ignore`` (in any form), where the authors already told
+the type checker that they know.
 """
 
 from __future__ import annotations
 
 import ast
+import io
 import json
 import re
 import tempfile
+import tokenize
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from importlib import metadata
 from pathlib import Path
 from typing import Any, ClassVar, Literal
@@ -117,6 +127,8 @@ class Pylint:
                 rcfile.write_text("", encoding="utf-8")
             argv = [str(ctx.workdir.absolute()), f"--rcfile={rcfile}", "--persistent=n", "--score=n"]
             argv += ["--reports=n", "--output-format=json2", "--jobs=1", "--unsafe-load-any-extension=n"]
+            if ctx.python:
+                argv.append(f"--py-version={ctx.python}")
             if opts.profile == "defects":
                 argv += ["--disable=all", "--enable=" + ",".join(DEFECTS)]
             if opts.enable:
@@ -126,8 +138,10 @@ class Pylint:
             argv += ["--enable=suppressed-message"]  # what a ``# pylint: disable`` in the code silenced (counted)
             argv += ["--", *(str(t.disk) for t in items)]
             argv = procs.python(("path", str(_LAUNCHER)), argv, deny=(ctx.workdir, ctx.repo_root), argv0="pylint")
-            env = procs.tool_env({"PYLINTHOME": str(Path(tmp) / "home")})
+            versioned_out = Path(tmp) / "versioned.jsonl"
+            env = procs.tool_env({"PYLINTHOME": str(Path(tmp) / "home"), _VERSIONED_ENV: str(versioned_out)})
             run = procs.run(argv, timeout=opts.timeout, env=env)
+            versioned = _read_versioned(versioned_out)
         if run.timed_out:
             return AnalyzerResult(error=_source.timed_out(opts.timeout, len(items)), notes=tuple(notes))
         if run.returncode is None:
@@ -141,6 +155,8 @@ class Pylint:
         except (ValueError, KeyError, TypeError):
             return AnalyzerResult(error=run.describe(), notes=tuple(notes))
         by_path = _source.path_map(items)
+        stdlib = {(by_path[p].path, ln, col, sym): mod for (p, ln, col, sym), mod in versioned.items() if p in by_path}
+        ignored: dict[str, set[int]] = {}
         unpacked: dict[str, set[tuple[int, int]]] = {}
         findings: list[Finding] = []
         silenced: list[Silenced] = []
@@ -163,7 +179,18 @@ class Pylint:
                     unpacked[sf.path] = _unpacking_targets(sf.text)
                 if (msg.get("line"), msg.get("column")) in unpacked[sf.path]:
                     continue
-            findings.append(_finding(msg, sf))
+            finding = _finding(msg, sf)
+            module = stdlib.get((sf.path, finding.line, finding.column, finding.rule_id))
+            if module is not None:
+                if sf.path not in ignored:
+                    ignored[sf.path] = _type_ignored_lines(sf.text)
+                if ignored[sf.path] & set(range(finding.line, finding.end_line + 1)):
+                    continue
+                finding = _versioned(finding, module)
+            if ctx.python and _PY_VERSION_SETTING in finding.message:
+                supported = f"all versions the project supports (Python {ctx.python} and later)"
+                finding = replace(finding, message=finding.message.replace(_PY_VERSION_SETTING, supported))
+            findings.append(finding)
         if run.returncode & FATAL and not any("pylint" in n for n in notes):
             notes.append(f"pylint reported a fatal error: {run.describe()}")
         return AnalyzerResult(findings=tuple(findings), notes=tuple(notes), silenced=tuple(silenced))
@@ -179,6 +206,46 @@ def _silenced(msg: dict[str, Any], sf: SourceFile | None, opts: PylintOptions) -
     if symbol in opts.disable or (opts.profile == "defects" and symbol not in DEFECTS and symbol not in opts.enable):
         return []
     return [Silenced("pylint", symbol, sf.path, max(1, int(msg.get("line") or 1)), "pylint: disable")]
+
+
+_PY_VERSION_SETTING = "all versions included in the py-version setting"  # W26xx: said in the project's terms
+_VERSIONED_ENV = "REVIEWBOT_PYLINT_VERSIONED"  # _pylint_launcher.OUTPUT_ENV (the launcher imports nothing of ours)
+_TYPE_IGNORE = re.compile(r"(?:^|#)\s*type:\s*ignore(?![\w-])")
+
+
+def _read_versioned(path: Path) -> dict[tuple[str, int, int, str], str]:
+    """The launcher's records: (absolute path, line, column, symbol) -> standard-library module."""
+    out: dict[tuple[str, int, int, str], str] = {}
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return out
+    for line in lines:
+        try:
+            rec = json.loads(line)
+            out[(str(rec["path"]), int(rec["line"]), int(rec["column"]), str(rec["symbol"]))] = str(rec["module"])
+        except (ValueError, KeyError, TypeError):
+            continue
+    return out
+
+
+def _type_ignored_lines(text: str) -> set[int]:
+    """Lines with a ``# type: ignore`` comment (``# type:ignore[call-arg]``, after another comment, ...)."""
+    out: set[int] = set()
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+            if tok.type == tokenize.COMMENT and _TYPE_IGNORE.search(tok.string):
+                out.add(tok.start[0])
+    except (tokenize.TokenError, SyntaxError, ValueError):
+        pass
+    return out
+
+
+def _versioned(finding: Finding, module: str) -> Finding:
+    """A finding that judged the code against this interpreter's standard library: said so, a warning at most."""
+    severity = Severity.WARNING if finding.severity is Severity.ERROR else finding.severity
+    note = f" (depends on the Python version: judged with {_source.RUNNING}'s standard library, module {module})"
+    return replace(finding, severity=severity, message=finding.message + note)
 
 
 def _trusted_rcfile(ctx: AnalysisContext) -> Path | None:

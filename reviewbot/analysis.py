@@ -86,19 +86,19 @@ def run_analyzers(
     cache: Cache | None,
     jobs: int | None = None,
     scope: Literal["file", "hunks"] = "file",
+    python: str = "",
 ) -> Evidence:
     """Run ``analyzers`` over ``files`` (post-images already written under ``workdir``) and gather the Evidence.
 
-    ``scope`` says what of each file the review reports on (see ``AnalysisContext.scope``). Never raises for an
+    ``scope`` says what of each file the review reports on (see ``AnalysisContext.scope``), ``python`` the
+    project's oldest Python (``AnalysisContext.python``). Never raises for an
     analyzer's failure; results are in the order of ``analyzers`` and sorted within."""
     jobs = max(1, jobs or os.cpu_count() or 1)
     trusted = dict(trusted)
     workdir = workdir.absolute()  # workers run in directories of their own
     repo_root = repo_root.absolute() if repo_root is not None else None
-    plans = [
-        _plan(i, a, files, AnalysisContext(workdir, Options(), repo_root, rev, trusted, scope), options, cache, jobs)
-        for i, a in enumerate(analyzers)
-    ]
+    where = AnalysisContext(workdir, Options(), repo_root, rev, trusted, scope, python)
+    plans = [_plan(i, a, files, where, options, cache, jobs) for i, a in enumerate(analyzers)]
     tasks = [t for p in plans for t in p.tasks]
     _execute(tasks, jobs)
     statuses: list[AnalyzerStatus] = []
@@ -158,7 +158,7 @@ def _plan(
     misses = list(files)
     try:
         if cache is not None:
-            base = [__version__, name, version, opts.model_dump_json(), ctx.scope, _settings(analyzer, ctx)]
+            base = [__version__, name, version, opts.model_dump_json(), ctx.scope, ctx.python, _settings(analyzer, ctx)]
             if getattr(analyzer, "per_file", False):
                 misses = []
                 for sf in files:

@@ -269,6 +269,7 @@ class Summary:
     cut: Mapping[str, int] = field(default_factory=dict)  # why candidates were not reported -> how many
     notes: tuple[str, ...] = ()  # anything else the user should know (suppressions added, files not fitted, ...)
     moved_to_summary: tuple[Comment, ...] = ()  # comments that could not be anchored inline
+    python: str = ""  # what the code was judged for: "judged for Python >=3.8 (...); standard library of Python 3.11"
 
 
 @dataclass(frozen=True)

@@ -157,8 +157,9 @@ def run_review(
     baseline: Baseline | None = None,
     notes: Sequence[str] = (),
     guard: Guard | None = None,
+    python: str = "",
 ) -> Review:
-    """Review ``source``; ``notes`` go to the summary. The result is publishable: ``guard`` (default: this
+    """Review ``source``; ``notes`` go to the summary, and ``python`` (what the code is judged for) too. The result is publishable: ``guard`` (default: this
     environment's secrets and the configured link hosts) has redacted and defanged every text in it."""
     started = time.monotonic()
     say = progress or (lambda _msg: None)
@@ -199,6 +200,7 @@ def run_review(
         cut=cut,
         notes=read_notes + screened.notes + stats.notes + ranked.notes + tuple(notes),
         moved_to_summary=ranked.moved_to_summary + tuple(_summary_comment(f) for f in elsewhere),
+        python=python,
     )
     stats = replace(stats, seconds=round(time.monotonic() - started, 3), notes=())  # notes went to the summary
     review = Review(ranked.comments, summary, stats, ranked.rejected)

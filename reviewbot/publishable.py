@@ -79,6 +79,7 @@ def publishable(review: Review, guard: Guard) -> Review:
         cut=dict(s.cut),
         notes=tuple(guard.prose(n) for n in s.notes),
         moved_to_summary=tuple(_comment(c, guard) for c in s.moved_to_summary),
+        python=guard.prose(s.python),
     )
     stats = replace(review.stats, notes=tuple(guard.prose(n) for n in review.stats.notes))
     return Review(

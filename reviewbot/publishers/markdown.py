@@ -60,6 +60,8 @@ def summary_table(review: Review) -> str:
                 f"| `{m.path}:{m.line}` {escape_inline(m.symbol)} | {m.before:g} ({m.rank_before or '-'}) | "
                 f"{m.after:g} ({m.rank_after or '-'}) |"
             )
+    if s.python:
+        out += ["", f"Python: {escape_inline(s.python)}"]
     if s.cut:
         out += ["", "Not shown: " + ", ".join(f"{n} {why}" for why, n in sorted(s.cut.items()))]
     if s.files_skipped:

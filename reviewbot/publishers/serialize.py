@@ -50,6 +50,7 @@ def review_data(review: Review, *, source: str = "") -> dict[str, Any]:
             "cut": dict(s.cut),
             "notes": list(s.notes),
             "moved_to_summary": [comment_data(c) for c in s.moved_to_summary],
+            "python": s.python,
         },
         "rejected": [comment_data(c) for c in review.rejected],
         "stats": plain(review.stats),

@@ -134,6 +134,8 @@ def _summary(out: Console, review: Review) -> None:
                 out.print(Text(f"  {st.name}: {safe(st.message)}", style="red"), soft_wrap=True)
             for note in _capped([safe(n) for n in st.notes], "notes"):
                 out.print(Text(f"    {note}", style="dim"), soft_wrap=True)
+    if s.python:
+        out.print(Text(f"  python: {safe(s.python)}", style="dim"), soft_wrap=True)
     if review.stats.llm_calls:
         stats = review.stats
         out.print(
