@@ -29,6 +29,25 @@ _NOSEC = re.compile(r"#\s*nosec\b", re.IGNORECASE)
 _SEVERITY = {"HIGH": Severity.ERROR, "MEDIUM": Severity.WARNING, "LOW": Severity.INFO}
 _CONFIDENCE = {"HIGH": Confidence.HIGH, "MEDIUM": Confidence.MEDIUM, "LOW": Confidence.LOW}
 
+# bandit's own CWE where it is not the standard one for the flaw's category (issue 14): bandit files eval/exec
+# under CWE-78, every XML parser and yaml.load under CWE-20 (improper input validation), md5/sha1 under CWE-327
+# (a broken cipher), template auto-escaping and mark_safe under CWE-94/80. Our rules use the standard ones.
+_STANDARD_CWE = {
+    "B102": 94,  # exec
+    "B307": 94,  # eval
+    "B303": 328,  # md5/sha1 (hashlib, cryptography)
+    "B324": 328,  # hashlib md4/md5/sha1
+    **{f"B{n}": 611 for n in range(313, 321)},  # xml.etree/sax/expat/minidom/pulldom, lxml parsers
+    **{f"B{n}": 611 for n in range(405, 412)},  # imports of those XML modules
+    "B506": 502,  # yaml.load
+    "B308": 79,  # django mark_safe
+    "B701": 79,  # jinja2 autoescape=False
+    "B702": 79,  # mako templates
+    "B703": 79,  # django mark_safe on a built string
+    "B704": 79,  # markupsafe.Markup on a built string
+    "B311": 330,  # random
+}
+
 
 class BanditOptions(BaseOptions):
     """``[tool.reviewbot.bandit]``."""
@@ -137,7 +156,7 @@ def _finding(result: dict[str, Any], by_path: dict[str, SourceFile], symbols: _s
     line_range = [int(n) for n in result.get("line_range") or [line]]
     end_line = max([line, *line_range])
     rule = str(result.get("test_id", "B000"))
-    cwe = (result.get("issue_cwe") or {}).get("id")
+    cwe = _STANDARD_CWE.get(rule, (result.get("issue_cwe") or {}).get("id"))
     return Finding(
         tool="bandit",
         rule_id=rule,
