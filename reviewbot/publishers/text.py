@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from rich.console import Console
 from rich.text import Text
 
+from reviewbot.filekinds import summary_line
 from reviewbot.models import Comment, Review, Severity
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -123,6 +124,9 @@ def _summary(out: Console, review: Review) -> None:
         ),
         soft_wrap=True,
     )
+    kinds = summary_line(s.file_kinds)
+    if kinds:
+        out.print(Text("  by kind: " + safe(kinds), style="dim"), soft_wrap=True)
     if s.analyzers:
         parts = []
         for st in s.analyzers:
@@ -150,6 +154,9 @@ def _summary(out: Console, review: Review) -> None:
         out.print(Text("  " + line, style="dim"), soft_wrap=True)
     if s.cut:
         out.print(Text("  not shown: " + ", ".join(f"{n} {why}" for why, n in sorted(s.cut.items())), style="dim"))
+    if review.over_budget:
+        out.print(Text(f"  {len(review.over_budget)} more over the noise budget: --format json or sarif has them",
+                       style="dim"), soft_wrap=True)
     moved = [f"{_where(c)}: {c.severity.value} {safe(c.body.splitlines()[0]) if c.body else ''}"
              for c in s.moved_to_summary]
     for line in _capped(moved, "comments outside the diff"):

@@ -43,7 +43,7 @@ def test_threshold_and_budgets_are_counted_and_recorded() -> None:
     ranked = rank(comments, min_score=0.5, max_total=4, max_per_file=2)
     assert [c.origin for c in ranked.comments] == ["t:0", "t:1", "t:4", "t:5"]
     assert dict(ranked.cut) == {"below-threshold": 1, "over-per-file-budget": 2, "over-review-budget": 1}
-    steps = {c.origin: c.verdict.steps["budget"] for c in ranked.rejected if c.verdict}
+    steps = {c.origin: c.verdict.steps["budget"] for c in ranked.rejected + ranked.over_budget if c.verdict}
     assert steps["t:low"] == "below the threshold (0.20 < 0.50)"
     assert steps["t:2"].startswith("over the per-file budget")
     assert steps["t:6"].startswith("over the review budget")
