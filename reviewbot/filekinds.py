@@ -9,9 +9,9 @@ In this order, the first rule that applies decides (the reason is kept for the s
    ``__snapshots__``, ``snapshots``), or under a tests directory a directory of inputs (``tests/data/``,
    ``tests/resources/``, ``tests/samples/``, ``tests/examples/``, ``tests/inputs/``, ...): data;
 3. for a file under a tests directory that is not a test module (``test_*.py``, ``*_test.py``, ``conftest.py``):
-   data when a test module of the change reads it as text (names it in a string and opens or reads something), when
-   it does not parse, or when its findings show it is no real module (``NOT_A_MODULE`` findings, at least
-   ``NOT_A_MODULE_MIN``);
+   data when a test module reads it as text (names the file in a string literal and opens or reads something: the
+   test modules of the change, then, with one ``git grep``, those of the tree), when it does not parse, or when its
+   findings show it is no real module (``NOT_A_MODULE`` findings, at least ``NOT_A_MODULE_MIN``);
 4. a tests directory (``tests``, ``test``, ``testing``) or a test module name: tests;
 5. everything else: source. Package code is never reclassified by its findings: a syntax error or an undefined
    name in a module that runs is what a review must show.
@@ -24,12 +24,15 @@ import fnmatch
 import re
 import warnings
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
+from reviewbot import git
 from reviewbot.analyzers.base import SourceFile
+from reviewbot.errors import ReviewbotError
 from reviewbot.models import ClassifiedFile, FileKind, Finding
 
 TEST_DIRS = frozenset({"tests", "test", "testing"})
@@ -46,6 +49,12 @@ NOT_A_MODULE = frozenset({
 })
 NOT_A_MODULE_MIN = 3
 _READS = re.compile(r"\b(?:open|read_text|read_bytes|read|load|loads)\s*\(")
+TREE_NAMES = 50  # file names looked up in the tree's test modules, at most
+TREE_MODULES = 50  # test modules of the tree read, at most
+TEST_PATHSPECS = (":(glob)**/test_*.py", ":(glob)**/*_test.py", ":(glob)**/conftest.py")
+
+# names of files -> {name: the test module that reads it}
+Readers = Callable[[Sequence[str]], Mapping[str, str]]
 
 
 class FileKindSettings(BaseModel):
@@ -133,13 +142,60 @@ def _parses(text: str) -> bool:
     return True
 
 
+def _literal(name: str) -> re.Pattern[str]:
+    return re.compile(r"""["'](?:[^"'\n]*[/\\])?""" + re.escape(name) + r"""["']""")
+
+
 def _reader(name: str, tests: Sequence[SourceFile]) -> str | None:
     """The first test module that names ``name`` in a string and reads something, or None."""
-    literal = re.compile(r"""["'](?:[^"'\n]*[/\\])?""" + re.escape(name) + r"""["']""")
+    literal = _literal(name)
     for sf in tests:
         if literal.search(sf.text) and _READS.search(sf.text):
             return sf.path
     return None
+
+
+def tree_readers(root: Path | None, rev: str | None) -> Readers:
+    """The test modules of the tree (at ``rev``, or the working tree) that read files of these names as text: one
+    ``git grep`` for the names, then the few modules it lists. Nothing when there is no repository."""
+
+    def readers(names: Sequence[str]) -> Mapping[str, str]:
+        names = list(dict.fromkeys(names))[:TREE_NAMES]
+        if root is None or not names:
+            return {}
+        args = ["grep", "-l", "-z", "-F", "-I", *(a for n in names for a in ("-e", n))]
+        try:
+            proc = git.run([*args, *([rev] if rev else []), "--", *TEST_PATHSPECS], root, check=False, timeout=30)
+        except ReviewbotError:
+            return {}
+        found: dict[str, str] = {}
+        prefix = f"{rev}:" if rev else ""
+        for raw in proc.stdout.split(b"\0")[:TREE_MODULES]:
+            path = raw.decode("utf-8", "surrogateescape").removeprefix(prefix)
+            if not path:
+                continue
+            text = _tree_text(root, rev, path)
+            if text is None or not _READS.search(text):
+                continue
+            for n in names:
+                if n not in found and _literal(n).search(text):
+                    found[n] = path
+        return found
+
+    return readers
+
+
+def _tree_text(root: Path, rev: str | None, path: str) -> str | None:
+    try:
+        if rev:
+            proc = git.run(["cat-file", "-p", f"{rev}:{path}"], root, check=False)
+            return proc.stdout.decode("utf-8", "replace") if proc.returncode == 0 else None
+        full = root / path
+        if full.is_symlink() or not full.is_file():
+            return None
+        return full.read_text(encoding="utf-8", errors="replace")
+    except (OSError, ReviewbotError):
+        return None
 
 
 @dataclass(frozen=True)
@@ -167,28 +223,36 @@ class Classification:
 
 
 def classify(
-    files: Sequence[SourceFile], config: FileKindSettings, findings: Iterable[Finding] = ()
+    files: Sequence[SourceFile],
+    config: FileKindSettings,
+    findings: Iterable[Finding] = (),
+    readers: Readers | None = None,
 ) -> Classification:
-    """Every file of ``files`` as source, tests or data (see the module docstring for the rules)."""
+    """Every file of ``files`` as source, tests or data (see the module docstring for the rules); ``readers``
+    finds the test modules of the tree that read a file (``tree_readers``)."""
     not_module = Counter(f.path for f in findings if f.tool == "pylint" and f.rule_id in NOT_A_MODULE)
     test_modules = [sf for sf in files if is_test_module(sf.path) and by_path(sf.path).kind is FileKind.TESTS]
-    out: list[ClassifiedFile] = []
-    for sf in files:
-        chosen = by_path(sf.path, config)
-        if (
-            chosen.kind is FileKind.TESTS
-            and not chosen.reason.startswith("config:")
-            and not is_test_module(sf.path)
-        ):
-            chosen = _by_content(sf, test_modules, not_module[sf.path]) or chosen
-        out.append(chosen)
-    return Classification(tuple(out), config)
+    chosen = [by_path(sf.path, config) for sf in files]
+    helpers = [
+        i for i, (sf, c) in enumerate(zip(files, chosen))
+        if c.kind is FileKind.TESTS and not c.reason.startswith("config:") and not is_test_module(sf.path)
+    ]
+    in_change = {i: _reader(_name(files[i].path), [t for t in test_modules if t.path != files[i].path]) for i in helpers}
+    unread = [_name(files[i].path) for i in helpers if in_change[i] is None]
+    in_tree = readers(unread) if readers is not None and unread else {}
+    for i in helpers:
+        reader = in_change[i] or in_tree.get(_name(files[i].path))
+        chosen[i] = _by_content(files[i], reader, not_module[files[i].path]) or chosen[i]
+    return Classification(tuple(chosen), config)
 
 
-def _by_content(sf: SourceFile, test_modules: Sequence[SourceFile], not_module: int) -> ClassifiedFile | None:
+def _name(path: str) -> str:
+    return path.rsplit("/", 1)[-1]
+
+
+def _by_content(sf: SourceFile, reader: str | None, not_module: int) -> ClassifiedFile | None:
     """Rule 3: a helper file under tests that is really an input."""
-    reader = _reader(sf.path.rsplit("/", 1)[-1], [t for t in test_modules if t.path != sf.path])
-    if reader is not None:
+    if reader is not None and reader != sf.path:
         return ClassifiedFile(sf.path, FileKind.DATA, f"read as text by {reader}")
     if not _parses(sf.text):
         return ClassifiedFile(sf.path, FileKind.DATA, "does not parse as Python")

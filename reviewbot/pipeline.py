@@ -188,7 +188,8 @@ def run_review(
             evidence = analyze(files, workdir, source)
         else:
             evidence = Evidence()
-        kinds = filekinds.classify(files, settings.file.files, evidence.findings)
+        readers = filekinds.tree_readers(source.root, source.rev)
+        kinds = filekinds.classify(files, settings.file.files, evidence.findings, readers)
         screened = suppress.apply(evidence.findings, files, evidence.statuses, settings.file.filter)
         findings, known = screened.findings, 0
         if baseline is not None:

@@ -132,3 +132,21 @@ def test_json_and_sarif_carry_every_comment_over_the_budget(change: GitRepo, cli
     assert [res["properties"]["posted"] for res in results] == [True, True] + [False] * len(over)
     r = cli(change.path, "review", *ANALYZERS, "--max-comments", "2")
     assert "more over the noise budget: --format json or sarif has them" in r.out
+
+
+@pytest.mark.parametrize("how", ["worktree", "range"])
+def test_an_input_a_test_of_the_tree_reads_as_text_is_data(repo: GitRepo, cli: Any, how: str) -> None:
+    repo.write("tests/test_fmt.py", "from pathlib import Path\n\n\ndef test_sample():\n"
+                                    "    src = (Path(__file__).parent / 'formatting' / 'sample_x.py').read_text()\n"
+                                    "    assert src\n")
+    base = repo.commit("base")
+    repo.write("tests/formatting/sample_x.py", "print(not_defined_here)\n")
+    repo.write("tests/formatting/helper.py", "def helper():\n    return not_defined_either\n")
+    args = ("--base", base) if how == "range" else ()
+    if how == "range":
+        repo.commit("inputs")
+    _, doc = review_json(cli, repo, *args)
+    reasons = {f["path"]: (f["kind"], f["reason"]) for f in doc["summary"]["file_kinds"]["files"]}
+    assert reasons == {"tests/formatting/sample_x.py": ("data", "read as text by tests/test_fmt.py"),
+                       "tests/formatting/helper.py": ("tests", "under tests/")}
+    assert [c["path"] for c in doc["comments"]] == ["tests/formatting/helper.py"]
