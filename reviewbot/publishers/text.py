@@ -1,6 +1,6 @@
 """``--format text``: the terminal report, and ``--format short`` for git hooks.
 
-``text``: per file, the commented code lines with line numbers, the comment under them (severity, rule, CWE, score,
+``text``: per file (source first, then tests, then data), the commented code lines with line numbers, the comment under them (severity, rule, CWE, score,
 the discriminator's reason), the verified fix as a coloured diff; then a one-screen summary. ``short``: one line per
 comment pointing at ``file:line`` plus the code line, and a one-line total: what a pre-commit hook should print.
 
@@ -187,7 +187,7 @@ def render(review: Review, *, source: str = "", color: bool = False) -> str:
     by_file: dict[str, list[Comment]] = defaultdict(list)
     for c in review.comments:
         by_file[c.path].append(c)
-    for path in sorted(by_file):
+    for path in sorted(by_file, key=lambda p: (by_file[p][0].kind.order, p)):  # source, then tests, then data
         out.print(Text(safe(path), style="bold underline"), soft_wrap=True)
         for c in sorted(by_file[path], key=lambda c: (c.line, c.end_line)):
             _comment(out, c)
@@ -201,7 +201,7 @@ def render_short(review: Review, *, source: str = "", color: bool = False) -> st
     Nothing at all when there is nothing to say (a hook that passes stays quiet)."""
     buf = io.StringIO()
     out = _console(buf, color)
-    for c in sorted(review.comments, key=lambda c: (c.path, c.line)):
+    for c in sorted(review.comments, key=lambda c: (c.kind.order, c.path, c.line)):
         first = (_lines(c.body.strip()) or [""])[0]
         out.print(
             Text.assemble(

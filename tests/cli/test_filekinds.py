@@ -74,6 +74,10 @@ def test_data_files_keep_only_security_findings_and_source_comes_first(change: G
     assert kinds["line"] == "7 files: 1 source, 3 tests, 3 data (tests/data/)"
     assert kinds["counts"] == {"source": 1, "tests": 3, "data": 3}
     assert {f["path"]: f["reason"] for f in kinds["files"]}["tests/data/case_1.py"] == "under tests/data/"
+    # the terminal shows the package's file first too
+    text = cli(change.path, "review", *ANALYZERS).out
+    assert text.index("yak/core.py") < text.index("tests/test_a.py") < text.index("tests/data/case_0.py")
+    assert "by kind: 7 files: 1 source, 3 tests, 3 data (tests/data/)" in text
 
 
 def test_findings_dropped_in_data_files_do_not_fail_the_run(repo: GitRepo, cli: Any) -> None:
