@@ -81,6 +81,7 @@ class Discriminator:
 
     def __call__(self, candidates: Sequence[Candidate], inp: ReviewInput) -> Ranked:
         comments, notes = self.judge(candidates, inp)
+        comments = [replace(c, kind=inp.kinds.kind(c.path)) for c in comments]  # ranks source before tests, data
         s = inp.settings.file
         ranked = rank(comments, min_score=s.min_score, max_total=s.max_comments, max_per_file=s.max_comments_per_file)
         return replace(ranked, notes=ranked.notes + tuple(notes))

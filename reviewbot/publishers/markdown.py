@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from reviewbot.filekinds import summary_line
 from reviewbot.models import Comment, Review
 
 _ICON = {"error": "🔴", "warning": "🟠", "info": "🔵"}
@@ -46,6 +47,7 @@ def summary_table(review: Review) -> str:
     out = [
         f"**{len(review.comments)} comment(s)**: {counts['error']} error, {counts['warning']} warning, "
         f"{counts['info']} info — {len(s.files_reviewed)} Python file(s) reviewed",
+        *([f"By kind: {escape_inline(summary_line(s.file_kinds))}"] if s.file_kinds else []),
         "",
         "| analyzer | status | findings | seconds |",
         "|---|---|---|---|",
