@@ -69,9 +69,9 @@ def review_json(cli: Any, repo: GitRepo, *extra: str) -> dict[str, Any]:
 
 
 def pylint_comments(data: dict[str, Any]) -> dict[int, list[dict[str, Any]]]:
-    """Every pylint comment, reported or not, by line."""
+    """Every pylint comment, reported or not (over the noise budget included), by line."""
     out: dict[int, list[dict[str, Any]]] = {}
-    for c in data["comments"] + data["rejected"] + data["summary"]["moved_to_summary"]:
+    for c in data["comments"] + data["rejected"] + data["over_budget"] + data["summary"]["moved_to_summary"]:
         if c["origin"].startswith("pylint:"):
             out.setdefault(c["line"], []).append(c)
     return out
