@@ -9,6 +9,7 @@ that cannot import from the tree (``procs.python``).
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from collections.abc import Sequence
 from importlib import metadata
@@ -20,12 +21,32 @@ from reviewbot.analyzers import _source
 from reviewbot.analyzers.base import AnalysisContext, SourceFile
 from reviewbot.analyzers.base import Options as BaseOptions
 
-from reviewbot.models import AnalyzerResult, Confidence, Finding, Severity, finding_fingerprint
+from reviewbot.models import AnalyzerResult, Confidence, Finding, Severity, Silenced, finding_fingerprint
 
 Level = Literal["low", "medium", "high"]
 
+_NOSEC = re.compile(r"#\s*nosec\b", re.IGNORECASE)
 _SEVERITY = {"HIGH": Severity.ERROR, "MEDIUM": Severity.WARNING, "LOW": Severity.INFO}
 _CONFIDENCE = {"HIGH": Confidence.HIGH, "MEDIUM": Confidence.MEDIUM, "LOW": Confidence.LOW}
+
+# bandit's own CWE where it is not the standard one for the flaw's category (issue 14): bandit files eval/exec
+# under CWE-78, every XML parser and yaml.load under CWE-20 (improper input validation), md5/sha1 under CWE-327
+# (a broken cipher), template auto-escaping and mark_safe under CWE-94/80. Our rules use the standard ones.
+_STANDARD_CWE = {
+    "B102": 94,  # exec
+    "B307": 94,  # eval
+    "B303": 328,  # md5/sha1 (hashlib, cryptography)
+    "B324": 328,  # hashlib md4/md5/sha1
+    **{f"B{n}": 611 for n in range(313, 321)},  # xml.etree/sax/expat/minidom/pulldom, lxml parsers
+    **{f"B{n}": 611 for n in range(405, 412)},  # imports of those XML modules
+    "B506": 502,  # yaml.load
+    "B308": 79,  # django mark_safe
+    "B701": 79,  # jinja2 autoescape=False
+    "B702": 79,  # mako templates
+    "B703": 79,  # django mark_safe on a built string
+    "B704": 79,  # markupsafe.Markup on a built string
+    "B311": 330,  # random
+}
 
 
 class BanditOptions(BaseOptions):
@@ -57,29 +78,11 @@ class Bandit:
         notes += unparsable
         if not items:
             return AnalyzerResult(notes=tuple(notes))
-        with tempfile.TemporaryDirectory(prefix="reviewbot-bandit-") as tmp:
-            ini = Path(tmp) / "bandit.ini"
-            ini.write_text("[bandit]\n", encoding="utf-8")
-            argv = ["--format", "json", "--quiet", "--ini", str(ini)]
-            argv += ["--severity-level", opts.severity, "--confidence-level", opts.confidence]
-            if opts.skip:
-                argv += ["--skip", ",".join(opts.skip)]
-            if opts.tests:
-                argv += ["--tests", ",".join(opts.tests)]
-            argv += ["--", *(str(t.disk) for t in items)]
-            argv = procs.python(("module", "bandit"), argv, deny=(ctx.workdir, ctx.repo_root), argv0="bandit")
-            run = procs.run(argv, timeout=opts.timeout)
-        if run.timed_out:
-            return AnalyzerResult(error=_source.timed_out(opts.timeout, len(items)), notes=tuple(notes))
-        if not run.completed:
-            return AnalyzerResult(error=run.describe(), notes=tuple(notes))
-        try:
-            report = json.loads(run.stdout)
-            results = report["results"]
-            errors = report.get("errors", [])
-        except (ValueError, KeyError, TypeError):
-            # 0 = clean, 1 = issues found; anything else with no JSON is a crash.
-            return AnalyzerResult(error=run.describe(), notes=tuple(notes))
+        report = _run(items, opts, ctx)
+        if isinstance(report, str):
+            return AnalyzerResult(error=report, notes=tuple(notes))
+        results = report["results"]
+        errors = report.get("errors", [])
         by_path = _source.path_map(items)
         for err in errors:
             sf = by_path.get(str(err.get("filename", "")))
@@ -87,7 +90,62 @@ class Bandit:
             notes.append(f"{where}: bandit could not analyze it: {err.get('reason', 'unknown error')}")
         symbols = _source.Symbols()
         findings = [f for f in (_finding(r, by_path, symbols) for r in results) if f is not None]
-        return AnalyzerResult(findings=tuple(findings), notes=tuple(notes))
+        return AnalyzerResult(findings=tuple(findings), notes=tuple(notes), silenced=_silenced(items, results, opts, ctx))
+
+
+def _run(items: Sequence[_source.Target], opts: BanditOptions, ctx: AnalysisContext, *flags: str) -> dict[str, Any] | str:
+    """bandit's JSON report on ``items``, or what went wrong."""
+    with tempfile.TemporaryDirectory(prefix="reviewbot-bandit-") as tmp:
+        ini = Path(tmp) / "bandit.ini"
+        ini.write_text("[bandit]\n", encoding="utf-8")
+        argv = ["--format", "json", "--quiet", "--ini", str(ini), *flags]
+        argv += ["--severity-level", opts.severity, "--confidence-level", opts.confidence]
+        if opts.skip:
+            argv += ["--skip", ",".join(opts.skip)]
+        if opts.tests:
+            argv += ["--tests", ",".join(opts.tests)]
+        argv += ["--", *(str(t.disk) for t in items)]
+        argv = procs.python(("module", "bandit"), argv, deny=(ctx.workdir, ctx.repo_root), argv0="bandit")
+        run = procs.run(argv, timeout=opts.timeout)
+    if run.timed_out:
+        return _source.timed_out(opts.timeout, len(items))
+    if not run.completed:
+        return run.describe()
+    try:
+        report = json.loads(run.stdout)
+        if not isinstance(report, dict) or not isinstance(report["results"], list):
+            raise TypeError("no results")
+        return report
+    except (ValueError, KeyError, TypeError):
+        # 0 = clean, 1 = issues found; anything else with no JSON is a crash.
+        return run.describe()
+
+
+def _silenced(
+    items: Sequence[_source.Target], results: list[Any], opts: BanditOptions, ctx: AnalysisContext
+) -> tuple[Silenced, ...]:
+    """What ``# nosec`` kept bandit from reporting: bandit counts it only per file, so the files holding a
+    ``nosec`` are scanned again with ``--ignore-nosec`` and the results compared (bandit decides what a ``nosec``
+    covers; nothing here re-implements it). A failure of that second scan only loses the count."""
+    marked = [t for t in items if _NOSEC.search(t.source.text)]
+    if not marked:
+        return ()
+    again = _run(marked, opts, ctx, "--ignore-nosec")
+    if isinstance(again, str):
+        return ()
+    by_path = _source.path_map(marked)
+    seen = {_key(r) for r in results if isinstance(r, dict)}
+    out = []
+    for r in again["results"]:
+        sf = by_path.get(str(r.get("filename", ""))) if isinstance(r, dict) else None
+        if sf is not None and _key(r) not in seen:
+            out.append(Silenced("bandit", str(r.get("test_id", "B000")), sf.path, int(r.get("line_number") or 1), "nosec"))
+    return tuple(out)
+
+
+def _key(result: dict[str, Any]) -> tuple[str, str, int, int]:
+    return (str(result.get("filename")), str(result.get("test_id")), int(result.get("line_number") or 0),
+            int(result.get("col_offset") or 0))
 
 
 def _finding(result: dict[str, Any], by_path: dict[str, SourceFile], symbols: _source.Symbols) -> Finding | None:
@@ -98,7 +156,7 @@ def _finding(result: dict[str, Any], by_path: dict[str, SourceFile], symbols: _s
     line_range = [int(n) for n in result.get("line_range") or [line]]
     end_line = max([line, *line_range])
     rule = str(result.get("test_id", "B000"))
-    cwe = (result.get("issue_cwe") or {}).get("id")
+    cwe = _STANDARD_CWE.get(rule, (result.get("issue_cwe") or {}).get("id"))
     return Finding(
         tool="bandit",
         rule_id=rule,

@@ -50,6 +50,9 @@ class AnalysisContext:
     # What of each file the review reports on: all of it, or only its hunks (added and context lines). An adapter
     # may skip work that cannot produce a finding inside the scope (semgrep leaves untouched function bodies out).
     scope: Literal["file", "hunks"] = "file"
+    # The oldest Python the project supports, "X.Y" (reviewbot/pytarget.py); "" for the running interpreter's.
+    # Adapters pass it to tools that have a setting for it (pylint --py-version); it is part of every cache key.
+    python: str = ""
 
 
 class Analyzer(Protocol):

@@ -37,7 +37,7 @@ from reviewbot import __version__, procs
 from reviewbot.analyzers.base import AnalysisContext, Analyzer, Options, SourceFile
 from reviewbot.analysis_worker import one_line as _one_line
 from reviewbot.cache import Cache, make_key
-from reviewbot.models import AnalyzerResult, AnalyzerStatus, Evidence, Fact, Finding, Metric, Status
+from reviewbot.models import AnalyzerResult, AnalyzerStatus, Evidence, Fact, Finding, Metric, Silenced, Status
 
 GRACE = 10.0  # seconds past an analyzer's own timeout before its worker is killed
 STOP_GRACE = 3.0  # seconds a worker gets, after SIGTERM, to kill its tools before SIGKILL
@@ -86,34 +86,37 @@ def run_analyzers(
     cache: Cache | None,
     jobs: int | None = None,
     scope: Literal["file", "hunks"] = "file",
+    python: str = "",
 ) -> Evidence:
     """Run ``analyzers`` over ``files`` (post-images already written under ``workdir``) and gather the Evidence.
 
-    ``scope`` says what of each file the review reports on (see ``AnalysisContext.scope``). Never raises for an
+    ``scope`` says what of each file the review reports on (see ``AnalysisContext.scope``), ``python`` the
+    project's oldest Python (``AnalysisContext.python``). Never raises for an
     analyzer's failure; results are in the order of ``analyzers`` and sorted within."""
     jobs = max(1, jobs or os.cpu_count() or 1)
     trusted = dict(trusted)
     workdir = workdir.absolute()  # workers run in directories of their own
     repo_root = repo_root.absolute() if repo_root is not None else None
-    plans = [
-        _plan(i, a, files, AnalysisContext(workdir, Options(), repo_root, rev, trusted, scope), options, cache, jobs)
-        for i, a in enumerate(analyzers)
-    ]
+    where = AnalysisContext(workdir, Options(), repo_root, rev, trusted, scope, python)
+    plans = [_plan(i, a, files, where, options, cache, jobs) for i, a in enumerate(analyzers)]
     tasks = [t for p in plans for t in p.tasks]
     _execute(tasks, jobs)
     statuses: list[AnalyzerStatus] = []
     findings: list[Finding] = []
     facts: list[Fact] = []
     metrics: list[Metric] = []
+    silenced: list[Silenced] = []
     for plan in plans:
         status, result = _finish(plan, cache, files)
         statuses.append(status)
         findings += result.findings
         facts += result.facts
         metrics += result.metrics
+        silenced += result.silenced
     findings.sort(key=lambda f: (f.path, f.line, f.end_line, f.column, f.tool, f.rule_id, f.message))
     metrics.sort(key=lambda m: (m.path, m.line, m.symbol, m.name))
-    return Evidence(tuple(findings), tuple(facts), tuple(metrics), tuple(statuses))
+    silenced.sort(key=lambda s: (s.path, s.line, s.tool, s.rule_id, s.marker))
+    return Evidence(tuple(findings), tuple(facts), tuple(metrics), tuple(statuses), tuple(silenced))
 
 
 def _hash_text(text: str | None) -> str:
@@ -155,7 +158,7 @@ def _plan(
     misses = list(files)
     try:
         if cache is not None:
-            base = [__version__, name, version, opts.model_dump_json(), ctx.scope, _settings(analyzer, ctx)]
+            base = [__version__, name, version, opts.model_dump_json(), ctx.scope, ctx.python, _settings(analyzer, ctx)]
             if getattr(analyzer, "per_file", False):
                 misses = []
                 for sf in files:
@@ -305,6 +308,7 @@ def _for_file(result: AnalyzerResult, sf: SourceFile) -> AnalyzerResult:
         facts=tuple(f for f in result.facts if f.path in paths),
         metrics=tuple(m for m in result.metrics if m.path in paths),
         notes=tuple(n for n in result.notes if n.startswith(prefixes)),
+        silenced=tuple(s for s in result.silenced if s.path in paths),
     )
 
 
@@ -330,6 +334,7 @@ def _finish(plan: _Plan, cache: Cache | None, files: Sequence[SourceFile]) -> tu
     facts = tuple(f for r in results for f in r.facts)
     metrics = tuple(m for r in results for m in r.metrics)
     notes = tuple(n for r in results for n in r.notes)
+    silenced = tuple(s for r in results for s in r.silenced)
     if len(results) > 1:  # cached parts and batches: back into the order of the files, whatever ran when
         facts, metrics, notes = _in_file_order(files, facts, metrics, notes)
     message = ""
@@ -348,7 +353,7 @@ def _finish(plan: _Plan, cache: Cache | None, files: Sequence[SourceFile]) -> tu
         notes=notes,
         cached=plan.cached_files,
     )
-    return status, AnalyzerResult(findings, facts, metrics, message, notes)
+    return status, AnalyzerResult(findings, facts, metrics, message, notes, silenced)
 
 
 def _in_file_order(

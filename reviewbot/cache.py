@@ -21,9 +21,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TypeVar, Union
 
-from reviewbot.models import AnalyzerResult, Fact, Finding, Fix, Metric
+from reviewbot.models import AnalyzerResult, Fact, Finding, Fix, Metric, Silenced
 
-SCHEMA = 1
+SCHEMA = 2
 T = TypeVar("T")
 
 
@@ -106,6 +106,7 @@ def _payload(result: AnalyzerResult) -> dict[str, Any]:
         "facts": _plain(result.facts),
         "metrics": _plain(result.metrics),
         "notes": list(result.notes),
+        "silenced": _plain(result.silenced),
     }
 
 
@@ -127,7 +128,7 @@ def decode_entry(raw: bytes, key: str) -> AnalyzerResult:
     if entry["schema"] != SCHEMA or entry["key"] != key:
         raise CorruptEntry("another schema or key")
     payload = entry["result"]
-    if not isinstance(payload, dict) or set(payload) != {"findings", "facts", "metrics", "notes"}:
+    if not isinstance(payload, dict) or set(payload) != {"findings", "facts", "metrics", "notes", "silenced"}:
         raise CorruptEntry("bad payload")
     body = json.dumps(payload, sort_keys=True, ensure_ascii=False)
     if hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest() != entry["sha256"]:
@@ -137,6 +138,7 @@ def decode_entry(raw: bytes, key: str) -> AnalyzerResult:
         facts=tuple(_build(Fact, item) for item in _items(payload["facts"])),
         metrics=tuple(_build(Metric, item) for item in _items(payload["metrics"])),
         notes=tuple(_check(str, n) for n in _items(payload["notes"])),
+        silenced=tuple(_build(Silenced, item) for item in _items(payload["silenced"])),
     )
 
 

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from reviewbot import analyzers as registry
 from reviewbot.analyzers.base import Options
 from reviewbot.errors import ConfigError
+from reviewbot.filekinds import FileKindSettings
 from reviewbot.llm.settings import LLMSettings
 from reviewbot.models import Severity
 
@@ -62,6 +63,10 @@ class FileSettings(BaseModel):
     # Hosts that links and images in published text may point to, besides the repository's own host (the Action's
     # GITHUB_SERVER_URL); every other link in model or analyzer text is removed or defanged. Host names only.
     link_hosts: tuple[str, ...] = Field((), alias="link-hosts")
+    # The oldest Python the project supports, "3.X": overrides requires-python & co. (reviewbot/pytarget.py).
+    python_version: str | None = Field(None, alias="python-version", pattern=r"^3\.[0-9]{1,2}$")
+    # What each changed file is (reviewbot/filekinds.py): globs deciding source / tests / data before the heuristics.
+    files: FileKindSettings = FileKindSettings()
     llm: LLMSettings = LLMSettings()
 
     @field_validator("link_hosts")
@@ -202,6 +207,7 @@ _ENV_KEYS = {
     "CACHE_DIR": "cache-dir",
     "JOBS": "jobs",
     "LINK_HOSTS": "link-hosts",
+    "PYTHON_VERSION": "python-version",
 }
 _LIST_KEYS = {"analyzers", "include", "exclude", "link-hosts"}
 

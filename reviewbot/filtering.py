@@ -37,6 +37,9 @@ def place(finding: Finding, sf: SourceFile | None) -> Finding:
 
 
 def visible(finding: Finding, mode: str) -> bool:
-    if mode == "nofilter":
-        return True
-    return finding.position in _SHOWN[mode]
+    return shown(finding.position, mode)
+
+
+def shown(pos: DiffPosition, mode: str) -> bool:
+    """Whether the filter mode reports what sits at ``pos``."""
+    return mode == "nofilter" or pos in _SHOWN[mode]

@@ -150,6 +150,18 @@ class AnalyzerStatus:
 
 
 @dataclass(frozen=True)
+class Silenced:
+    """A finding the tool itself did not report because a marker in the code silenced it (``# nosec``,
+    ``# pylint: disable``). Only counted: what the code's own markers hid is worth a line in the summary."""
+
+    tool: str
+    rule_id: str
+    path: str
+    line: int
+    marker: str  # "nosec", "pylint: disable", ...
+
+
+@dataclass(frozen=True)
 class AnalyzerResult:
     """What an adapter returns for one batch of files. Never raised: problems go into ``error`` / ``notes``."""
 
@@ -158,6 +170,7 @@ class AnalyzerResult:
     metrics: tuple[Metric, ...] = ()
     error: str = ""  # the analyzer as a whole failed (missing tool, crash, timeout)
     notes: tuple[str, ...] = ()  # per-file problems (one file did not parse, ...)
+    silenced: tuple[Silenced, ...] = ()  # what the tool's own markers in the code kept it from reporting
 
 
 @dataclass(frozen=True)
@@ -168,6 +181,7 @@ class Evidence:
     facts: tuple[Fact, ...] = ()
     metrics: tuple[Metric, ...] = ()
     statuses: tuple[AnalyzerStatus, ...] = ()
+    silenced: tuple[Silenced, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -213,6 +227,31 @@ class Verdict:
     fix_score: float | None = None  # LLM candidates with a fix: the fix's own score (ranks competing fixes)
 
 
+class FileKind(str, enum.Enum):
+    """What a changed file is (reviewbot/filekinds.py): package code, tests, or inputs to tests and tools."""
+
+    SOURCE = "source"
+    TESTS = "tests"
+    DATA = "data"
+
+    @property
+    def order(self) -> int:
+        """Ranking at equal score: source before tests before data."""
+        return _KIND_ORDER[self]
+
+
+_KIND_ORDER = {FileKind.SOURCE: 0, FileKind.TESTS: 1, FileKind.DATA: 2}
+
+
+@dataclass(frozen=True)
+class ClassifiedFile:
+    """One changed file's kind and why (e.g. "under tests/data/", "config: data = 'golden/*'")."""
+
+    path: str
+    kind: FileKind
+    reason: str
+
+
 @dataclass(frozen=True)
 class Comment:
     """A ranked, verified comment: what publishers post."""
@@ -232,6 +271,7 @@ class Comment:
     fingerprint: str = ""
     code: str = ""  # the post-image text of the commented lines (for terminal rendering)
     verdict: Verdict | None = None
+    kind: FileKind = FileKind.SOURCE  # the kind of the commented file (ranking, output)
 
 
 @dataclass(frozen=True)
@@ -259,6 +299,8 @@ class Summary:
     cut: Mapping[str, int] = field(default_factory=dict)  # why candidates were not reported -> how many
     notes: tuple[str, ...] = ()  # anything else the user should know (suppressions added, files not fitted, ...)
     moved_to_summary: tuple[Comment, ...] = ()  # comments that could not be anchored inline
+    python: str = ""  # what the code was judged for: "judged for Python >=3.8 (...); standard library of Python 3.11"
+    file_kinds: tuple[ClassifiedFile, ...] = ()  # every reviewed file's kind, with the reason
 
 
 @dataclass(frozen=True)
@@ -267,6 +309,7 @@ class Review:
     summary: Summary
     stats: Stats = Stats()
     rejected: tuple[Comment, ...] = ()  # candidates the discriminator did not report, with their verdicts
+    over_budget: tuple[Comment, ...] = ()  # cleared the threshold, cut by the noise budget: in JSON and SARIF only
 
     def counts(self) -> dict[str, int]:
         out = {s.value: 0 for s in Severity}

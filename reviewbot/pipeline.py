@@ -17,14 +17,26 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
-from reviewbot import suppress
+from reviewbot import filekinds, suppress
 from reviewbot.analyzers.base import SourceFile
 from reviewbot.baseline import Baseline
 from reviewbot.config import Settings
 from reviewbot.content import looks_binary
 from reviewbot.diff import ChangedFile, FileStatus, Patch
 from reviewbot.filtering import place, visible
-from reviewbot.models import Candidate, Comment, DiffPosition, Evidence, Finding, Review, SkippedFile, Stats, Summary
+from reviewbot.filekinds import Classification
+from reviewbot.models import (
+    Candidate,
+    Comment,
+    DiffPosition,
+    Evidence,
+    FileKind,
+    Finding,
+    Review,
+    SkippedFile,
+    Stats,
+    Summary,
+)
 from reviewbot.publishable import Guard, publishable
 from reviewbot.sources import Source, check_post_image
 from reviewbot.textio import UnsafePath, decode_source
@@ -41,6 +53,7 @@ class ReviewInput:
     workdir: Path
     repo_root: Path | None
     rev: str | None
+    kinds: Classification = Classification()  # source / tests / data of each file (reviewbot/filekinds.py)
 
 
 @dataclass(frozen=True)
@@ -52,6 +65,7 @@ class Ranked:
     cut: tuple[tuple[str, int], ...] = ()  # reason -> count
     notes: tuple[str, ...] = ()
     moved_to_summary: tuple[Comment, ...] = ()
+    over_budget: tuple[Comment, ...] = ()  # cleared the threshold, cut by the noise budget
 
 
 Analyze = Callable[[Sequence[SourceFile], Path, Source], Evidence]
@@ -157,8 +171,9 @@ def run_review(
     baseline: Baseline | None = None,
     notes: Sequence[str] = (),
     guard: Guard | None = None,
+    python: str = "",
 ) -> Review:
-    """Review ``source``; ``notes`` go to the summary. The result is publishable: ``guard`` (default: this
+    """Review ``source``; ``notes`` go to the summary, and ``python`` (what the code is judged for) too. The result is publishable: ``guard`` (default: this
     environment's secrets and the configured link hosts) has redacted and defanged every text in it."""
     started = time.monotonic()
     say = progress or (lambda _msg: None)
@@ -174,17 +189,24 @@ def run_review(
             evidence = analyze(files, workdir, source)
         else:
             evidence = Evidence()
-        screened = suppress.apply(evidence.findings, files, evidence.statuses, settings.file.filter)
+        readers = filekinds.tree_readers(source.root, source.rev)
+        kinds = filekinds.classify(files, settings.file.files, evidence.findings, readers)
+        screened = suppress.apply(evidence.findings, files, evidence.statuses, settings.file.filter, evidence.silenced)
         findings, known = screened.findings, 0
         if baseline is not None:
             findings, known = baseline.filter(findings, files, settings.file.filter)
+        findings, in_data = _outside_data(findings, kinds)
         placed, outside, elsewhere = _place_findings(findings, files, settings)
         evidence = replace(evidence, findings=placed)
-        inp = ReviewInput(patch, files, evidence, settings, workdir, source.root, source.rev)
+        inp = ReviewInput(patch, files, evidence, settings, workdir, source.root, source.rev, kinds)
         candidates, stats = reviewer(inp)
-        say(f"ranking {len(candidates)} candidate(s)")
-        ranked = discriminator(candidates, inp)
+        kept = [c for c in candidates if _reported_in(kinds.kind(c.path), c.category, c.cwe)]
+        in_data += len(candidates) - len(kept)
+        say(f"ranking {len(kept)} candidate(s)")
+        ranked = discriminator(kept, inp)
     cut = dict(ranked.cut)
+    if in_data:
+        cut["in-data-file"] = in_data
     if outside:
         cut["outside-diff-filter"] = outside
     if screened.shown:
@@ -198,11 +220,36 @@ def run_review(
         metrics=tuple(m for m in evidence.metrics if m.name == "cc" and m.delta),
         cut=cut,
         notes=read_notes + screened.notes + stats.notes + ranked.notes + tuple(notes),
-        moved_to_summary=ranked.moved_to_summary + tuple(_summary_comment(f) for f in elsewhere),
+        moved_to_summary=_kinded(ranked.moved_to_summary + tuple(_summary_comment(f) for f in elsewhere), kinds),
+        python=python,
+        file_kinds=kinds.files,
     )
     stats = replace(stats, seconds=round(time.monotonic() - started, 3), notes=())  # notes went to the summary
-    review = Review(ranked.comments, summary, stats, ranked.rejected)
+    review = Review(
+        _kinded(ranked.comments, kinds),
+        summary,
+        stats,
+        _kinded(ranked.rejected, kinds),
+        _kinded(ranked.over_budget, kinds),
+    )
     return publishable(review, guard if guard is not None else Guard.for_run(settings))
+
+
+def _reported_in(kind: FileKind, category: str, cwe: int | None) -> bool:
+    """Whether a finding or candidate in a file of ``kind`` may be reported: in data, only what matters there."""
+    return kind is not FileKind.DATA or filekinds.matters_in_data(category, cwe)
+
+
+def _outside_data(findings: Sequence[Finding], kinds: Classification) -> tuple[tuple[Finding, ...], int]:
+    """``findings`` without those of data files that do not matter there (names, redefinitions, style...)."""
+    from reviewbot.reviewer import category_of
+
+    kept = tuple(f for f in findings if _reported_in(kinds.kind(f.path), category_of(f), f.cwe))
+    return kept, len(findings) - len(kept)
+
+
+def _kinded(comments: Sequence[Comment], kinds: Classification) -> tuple[Comment, ...]:
+    return tuple(replace(c, kind=kinds.kind(c.path)) for c in comments)
 
 
 def _place_findings(

@@ -1,8 +1,8 @@
 """The last step of every review: a Review that is safe to publish, whatever the model or the reviewed code wrote.
 
 ``publishable(review, guard)`` maps every text of a review (each comment's body, reason, verdict and suggestion,
-the comments moved to the summary and the rejected ones, the summary notes, skipped-file reasons, analyzer messages
-and notes) through the run's ``Guard``:
+the comments moved to the summary, the rejected and over-budget ones, the summary notes, file-kind reasons,
+skipped-file reasons, analyzer messages and notes) through the run's ``Guard``:
 
 - the values of every secret in the environment (and the token shapes of ``reviewbot.llm.redact``) are masked;
 - prose is made inert (``reviewbot.links``): a link, image or HTML pointing outside the allowed hosts (the
@@ -79,6 +79,8 @@ def publishable(review: Review, guard: Guard) -> Review:
         cut=dict(s.cut),
         notes=tuple(guard.prose(n) for n in s.notes),
         moved_to_summary=tuple(_comment(c, guard) for c in s.moved_to_summary),
+        python=guard.prose(s.python),
+        file_kinds=tuple(replace(f, reason=guard.prose(f.reason)) for f in s.file_kinds),
     )
     stats = replace(review.stats, notes=tuple(guard.prose(n) for n in review.stats.notes))
     return Review(
@@ -86,6 +88,7 @@ def publishable(review: Review, guard: Guard) -> Review:
         summary=summary,
         stats=stats,
         rejected=tuple(_comment(c, guard) for c in review.rejected),
+        over_budget=tuple(_comment(c, guard) for c in review.over_budget),
     )
 
 

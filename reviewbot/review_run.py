@@ -7,13 +7,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from reviewbot import git
+from reviewbot import git, pytarget
 from reviewbot.analyzers.base import SourceFile
 from reviewbot.baseline import Baseline
 from reviewbot.config import Settings
 from reviewbot.errors import ReviewbotError
 from reviewbot.models import Evidence, Review
 from reviewbot.pipeline import Progress, Reviewer, run_review
+from reviewbot.pytarget import Target
 from reviewbot.sources import (
     AllFilesSource,
     PatchSource,
@@ -76,8 +77,9 @@ def default_cache_dir() -> Path:
     return Path(os.environ.get("REVIEWBOT_CACHE_DIR") or user_cache_dir("reviewbot"))
 
 
-def make_analyze(settings: Settings):  # type: ignore[no-untyped-def]
-    """The analyzer stage for these settings: the enabled adapters, run in parallel, with the result cache."""
+def make_analyze(settings: Settings, python: str = ""):  # type: ignore[no-untyped-def]
+    """The analyzer stage for these settings: the enabled adapters, run in parallel, with the result cache.
+    ``python``: the project's oldest Python, "X.Y" (reviewbot/pytarget.py)."""
     from reviewbot import analyzers as registry
 
     names = settings.enabled_analyzers
@@ -110,6 +112,7 @@ def make_analyze(settings: Settings):  # type: ignore[no-untyped-def]
             cache=cache,
             jobs=settings.file.jobs,
             scope="hunks" if settings.file.filter in ("added", "diff_context") else "file",
+            python=python,
         )
 
     return analyze
@@ -119,7 +122,7 @@ def make_analyze(settings: Settings):  # type: ignore[no-untyped-def]
 NOT_REANALYZED = frozenset({"facts"})
 
 
-def make_reanalyze(settings: Settings):  # type: ignore[no-untyped-def]
+def make_reanalyze(settings: Settings, python: str = ""):  # type: ignore[no-untyped-def]
     """The discriminator's re-analysis of patched variants (one batch for all of them): the review's adapters and
     options, without a repository (the variants live only in a scratch dir) and without the cache."""
     from reviewbot import analyzers as registry
@@ -145,6 +148,7 @@ def make_reanalyze(settings: Settings):  # type: ignore[no-untyped-def]
             trusted={},
             cache=None,
             jobs=settings.file.jobs,
+            python=python,
         )
 
     return reanalyze
@@ -173,20 +177,25 @@ def execute(
     baseline: Baseline | None = None,
     notes: Sequence[str] = (),
     repo_hosts: Sequence[str] = (),
+    target: Target | None = None,
 ) -> Review:
     """Review ``source`` with the stages the settings choose. The Review is publishable: secrets redacted, links
-    only to ``repo_hosts`` (the Action's GITHUB_SERVER_URL host) and the configured ``link-hosts``."""
+    only to ``repo_hosts`` (the Action's GITHUB_SERVER_URL host) and the configured ``link-hosts``.
+    ``target``: the Python the code is judged for (default: ``pytarget.for_review``; its warnings become notes)."""
     from reviewbot.discriminator.core import Discriminator
     from reviewbot.publishable import Guard
 
+    if target is None:
+        target = pytarget.for_review(source, settings.file.python_version)
     return run_review(
         source,
         settings,
-        analyze=make_analyze(settings),
+        analyze=make_analyze(settings, python=target.minimum),
         reviewer=make_reviewer(settings),
-        discriminator=Discriminator(make_reanalyze(settings)),
+        discriminator=Discriminator(make_reanalyze(settings, python=target.minimum)),
         progress=progress,
         baseline=baseline,
-        notes=notes,
+        notes=(*(f"target Python: {w}" for w in target.warnings), *notes),
         guard=Guard.for_run(settings, repo_hosts=repo_hosts),
+        python=target.describe(),
     )

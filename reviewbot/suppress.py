@@ -1,18 +1,24 @@
-"""Suppression comments, and the suppressions a change adds.
+"""Suppression comments, the code's own markers, and the suppressions a change adds.
 
 ``# reviewbot: ignore`` on a line drops every finding whose lines include it; ``# reviewbot: ignore[B602,
 pylint:unused-import, sqli-string-format]`` drops only those rules (``rule`` or ``tool:rule``; a semgrep rule may be
 named without its path prefix). The tools' own comments (``# nosec``, ``# nosemgrep``, ``# pylint: disable=...``)
 keep working: bandit, semgrep and pylint honour them themselves, so nothing here re-implements their scoping rules.
+Markers no tool of ours reads are honoured here: ``# noqa`` codes that mean one of our findings (``reviewbot.noqa``)
+and pylint's ``unreachable`` right after a call that never returns (``reviewbot.noreturn``).
 
-Two kinds of notes go into the review summary:
+Notes that go into the review summary:
 
+- one count of the findings the code's own markers hid where the filter mode looks, by kind (``# reviewbot:
+  ignore``, ``noqa``, ``NoReturn``, and what the tools report their own markers silenced: ``nosec``, ``pylint:
+  disable``), e.g. "3 findings suppressed by the code's own markers (noqa: 2, nosec: 1)";
 - a ``# reviewbot: ignore`` that suppresses nothing any more (only where the filter mode shows the line, and only
   when the analyzers it could be meant for ran without error — otherwise "unused" could not be told apart from
   "its analyzer failed");
-- every suppression comment the reviewed change itself adds (a change should not silence the reviewer unnoticed).
-  These are summary notes rather than comments: they stay visible whatever the noise budget cuts, and they never
-  change the exit code (a suppression is not a defect; it is something a reviewer should look at).
+- every suppression comment the reviewed change itself adds (a change should not silence the reviewer unnoticed;
+  a ``# noqa`` only when it hides one of our findings). These are summary notes rather than comments: they stay
+  visible whatever the noise budget cuts, and they never change the exit code (a suppression is not a defect; it
+  is something a reviewer should look at).
 """
 
 from __future__ import annotations
@@ -24,9 +30,14 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from reviewbot import noqa, noreturn
 from reviewbot.analyzers.base import SourceFile
-from reviewbot.filtering import place, visible
-from reviewbot.models import AnalyzerStatus, Finding, Status
+from reviewbot.filtering import place, position, visible
+from reviewbot.filtering import shown as in_view_of
+from reviewbot.models import AnalyzerStatus, Finding, Silenced, Status
+from reviewbot.noqa import rule_matches
+
+__all__ = ["Outcome", "Suppression", "added_suppressions", "apply", "comments", "parse", "rule_matches"]
 
 _DIRECTIVE = re.compile(r"\breviewbot\s*:\s*ignore\b(?:\[(?P<rules>[^\]]*)\])?", re.IGNORECASE)
 
@@ -35,6 +46,7 @@ _NATIVE = (
     (re.compile(r"#\s*nosec\b", re.IGNORECASE), "bandit"),
     (re.compile(r"\bnosemgrep\b", re.IGNORECASE), "semgrep"),
     (re.compile(r"\bpylint\s*:\s*(?:disable(?:-next)?\b|skip-file\b)", re.IGNORECASE), "pylint"),
+    (re.compile(r"#\s*noqa\b", re.IGNORECASE), "noqa"),  # noted only when it hides one of our findings
 )
 
 MAX_NOTES = 10  # per kind; the rest is counted
@@ -53,17 +65,6 @@ class Suppression:
         if finding.path != self.path or not finding.line <= self.line <= max(finding.line, finding.end_line):
             return False
         return not self.rules or any(rule_matches(r, finding) for r in self.rules)
-
-
-def rule_matches(name: str, finding: Finding) -> bool:
-    """``name`` is ``rule`` or ``tool:rule``; case-insensitive; ``rule`` also matches a dotted id's last part."""
-    tool, sep, rule = name.lower().partition(":")
-    if not sep:
-        tool, rule = "", tool
-    elif tool != finding.tool.lower():
-        return False
-    rid = finding.rule_id.lower()
-    return rid == rule or rid.endswith("." + rule)
 
 
 def comments(text: str) -> list[tuple[int, str]]:
@@ -117,6 +118,9 @@ class Outcome:
     suppressed: tuple[Finding, ...]
     notes: tuple[str, ...]
     shown: int = 0  # how many of the suppressed findings the filter mode would otherwise have shown
+    # marker kind -> how many findings it hid where the filter mode looks (``shown``, and what the tools' own
+    # markers kept them from reporting)
+    by_marker: tuple[tuple[str, int], ...] = ()
 
 
 def _in_view(line: int, sf: SourceFile, mode: str) -> bool:
@@ -147,6 +151,7 @@ def apply(
     files: Sequence[SourceFile],
     statuses: Sequence[AnalyzerStatus] = (),
     mode: str = "added",
+    silenced: Sequence[Silenced] = (),
 ) -> Outcome:
     """Drop the findings a ``# reviewbot: ignore`` covers; note unused suppressions and those the change adds.
 
@@ -154,16 +159,18 @@ def apply(
     ``nofilter`` (a whole-file review) nothing counts as added by a change.
     """
     by_path: dict[str, list[Suppression]] = defaultdict(list)
+    markers = _Markers(files)
     for sf in files:
         by_path[sf.path] = parse(sf)
     used: set[Suppression] = set()
     kept: list[Finding] = []
-    suppressed: list[Finding] = []
+    suppressed: list[tuple[Finding, str]] = []
     for f in findings:
         hits = [s for s in by_path.get(f.path, ()) if s.matches(f)]
-        if hits:
-            used.update(hits)
-            suppressed.append(f)
+        used.update(hits)
+        kind = "reviewbot: ignore" if hits else markers.kind(f)
+        if kind:
+            suppressed.append((f, kind))
         else:
             kept.append(f)
     unused: list[str] = []
@@ -175,10 +182,55 @@ def apply(
         if mode == "nofilter":
             continue
         for line, comment, tool in added_suppressions(sf):
-            hidden = sorted({f.origin for f in suppressed if f.path == sf.path and f.line <= line <= max(f.line, f.end_line)})
+            hidden = sorted(
+                {f.origin for f, _ in suppressed if f.path == sf.path and f.line <= line <= max(f.line, f.end_line)}
+                | {f"{s.tool}:{s.rule_id}" for s in silenced if s.path == sf.path and s.line == line}
+            )
+            if tool == "noqa" and not hidden:
+                continue  # a noqa for a flake8 code we have no equivalent of (E501) is none of our business
             what = f"; it hides {', '.join(hidden)}" if hidden else ""
             added.append(f"{sf.path}:{line}: the change adds a suppression ({tool}): `{comment}`{what}")
-    notes = _capped(added, "suppressions added") + _capped(unused, "unused suppressions")
     files_by_path = {sf.path: sf for sf in files}
-    shown = sum(1 for f in suppressed if visible(place(f, files_by_path.get(f.path)), mode))
-    return Outcome(tuple(kept), tuple(suppressed), tuple(notes), shown)
+    counts: dict[str, int] = defaultdict(int)
+    for f, kind in suppressed:
+        if visible(place(f, files_by_path.get(f.path)), mode):
+            counts[kind] += 1
+    hidden_count = sum(counts.values())
+    for s in silenced:  # the tools' own markers: they never reached us, so they are counted, not "cut"
+        if in_view_of(position(s.line, s.line, files_by_path.get(s.path)), mode):
+            counts[s.marker] += 1
+    notes = _count_note(counts) + _capped(added, "suppressions added") + _capped(unused, "unused suppressions")
+    by_marker = tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    return Outcome(tuple(kept), tuple(f for f, _ in suppressed), tuple(notes), hidden_count, by_marker)
+
+
+class _Markers:
+    """The code's own markers we honour for tools that do not: ``# noqa`` codes, and calls that never return."""
+
+    def __init__(self, files: Sequence[SourceFile]) -> None:
+        self._files = {sf.path: sf for sf in files}
+        self._noqa: dict[str, list[noqa.Noqa]] = {}
+        self._modules: dict[str, noreturn.Module] = {}
+
+    def kind(self, f: Finding) -> str:
+        sf = self._files.get(f.path)
+        if sf is None:
+            return ""
+        if sf.path not in self._noqa:
+            self._noqa[sf.path] = noqa.parse(sf.path, sf.text, comments(sf.text))
+        if any(n.matches(f) for n in self._noqa[sf.path]):
+            return "noqa"
+        if noreturn.is_unreachable(f):
+            if sf.path not in self._modules:
+                self._modules[sf.path] = noreturn.Module(sf.text)
+            if self._modules[sf.path].follows_no_return(f):
+                return "NoReturn"
+        return ""
+
+
+def _count_note(counts: dict[str, int]) -> list[str]:
+    total = sum(counts.values())
+    if not total:
+        return []
+    parts = ", ".join(f"{kind}: {n}" for kind, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    return [f"{total} finding{'s' if total != 1 else ''} suppressed by the code's own markers ({parts})"]

@@ -4,7 +4,9 @@
 Eighteen security rules (SQL, command, path, SSRF, XSS, ... injection) share one ``pattern-sources`` block: request
 data of Flask, Django/DRF, FastAPI and Starlette, in modules that import one of them. semgrep has no include
 mechanism, so the block is copied; ``rules/security/sql-injection.yaml`` holds the canonical text, and every rule
-whose sources start with the same marker comment gets exactly that text.
+whose sources start with the same marker comment gets exactly that text. The same rules also share the first entry
+of their ``pattern-sanitizers`` (a value overwritten by a constant in a branch whose condition is a constant that
+holds, e.g. ``if 7 * 18 > 100: bar = "safe"``), copied the same way (inserted first when a rule lacks it).
 
 Usage::
 
@@ -23,6 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CANONICAL = ROOT / "rules" / "security" / "sql-injection.yaml"
 MARKER = "      # Only modules that import a supported web framework"
 _BLOCK = re.compile(r"(?ms)^    pattern-sources:\n.*?(?=^    [a-z-]+:)")
+_SANITIZER = re.compile(r"(?ms)^      # Constant-folded branches:.*?^      # end: constant-folded branches\n")
+_SANITIZERS_KEY = "    pattern-sanitizers:\n"
 
 
 def block(text: str) -> str | None:
@@ -40,18 +44,39 @@ def sharing(rules_dir: Path) -> list[Path]:
     return out
 
 
+def sanitizer(text: str) -> str | None:
+    m = _SANITIZER.search(text)
+    return m.group(0) if m else None
+
+
 def stale(rules_dir: Path, canonical: Path) -> list[Path]:
-    want = block(canonical.read_text(encoding="utf-8"))
-    return [p for p in sharing(rules_dir) if block(p.read_text(encoding="utf-8")) != want]
+    text = canonical.read_text(encoding="utf-8")
+    want, want_san = block(text), sanitizer(text)
+    return [
+        p
+        for p in sharing(rules_dir)
+        if block(t := p.read_text(encoding="utf-8")) != want or sanitizer(t) != want_san
+    ]
+
+
+def _with_sanitizer(text: str, want: str) -> str:
+    if _SANITIZER.search(text):
+        return _SANITIZER.sub(lambda _m: want, text, count=1)
+    if _SANITIZERS_KEY in text:
+        return text.replace(_SANITIZERS_KEY, _SANITIZERS_KEY + want, 1)
+    return text.replace("    pattern-sinks:\n", _SANITIZERS_KEY + want + "    pattern-sinks:\n", 1)
 
 
 def sync(rules_dir: Path, canonical: Path) -> list[Path]:
-    want = block(canonical.read_text(encoding="utf-8"))
+    source = canonical.read_text(encoding="utf-8")
+    want, want_san = block(source), sanitizer(source)
     assert want is not None, f"{canonical}: no pattern-sources block"
     changed = stale(rules_dir, canonical)
     for path in changed:
-        text = path.read_text(encoding="utf-8")
-        path.write_text(_BLOCK.sub(lambda _m: want, text, count=1), encoding="utf-8")
+        text = _BLOCK.sub(lambda _m: want, path.read_text(encoding="utf-8"), count=1)
+        if want_san is not None:
+            text = _with_sanitizer(text, want_san)
+        path.write_text(text, encoding="utf-8")
     return changed
 
 

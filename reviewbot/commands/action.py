@@ -85,7 +85,7 @@ def action(
     Exit codes: 0 no comment at or above the fail level, 1 some, 2 error. A token that cannot write
     (a fork PR) is not an error: results go to annotations and the job summary.
     """
-    from reviewbot import git, review_run
+    from reviewbot import git, pytarget, review_run
     from reviewbot.github import accounting, event, fallback, trust
     from reviewbot.github.session import Session
 
@@ -114,8 +114,12 @@ def action(
     source, source_notes = session.source(root)
     progress = _say if verbose else None
     # Links in what is published may only go to the repository's own host (and the trusted config's link-hosts).
+    target = pytarget.for_review(source, trusted.settings.file.python_version)
+    for warning in target.warnings:
+        _say(f"warning: target Python: {warning}")
     result = review_run.execute(source, trusted.settings, progress=progress,
-                                notes=tuple(trusted.notes) + tuple(source_notes), repo_hosts=(run.server_host,))
+                                notes=tuple(trusted.notes) + tuple(source_notes), repo_hosts=(run.server_host,),
+                                target=target)
     patch = source.patch()
     outputs = {"comments": str(len(result.comments)), "inline-comments": "0", "sarif-file": ""}
     comments = accounting.everything(result)

@@ -52,7 +52,7 @@ def baseline(
     unrelated edits; commit the file and regenerate it when you want to accept the current state again.
     """
     from reviewbot import baseline as baseline_file
-    from reviewbot import config_trust, progress, suppress
+    from reviewbot import config_trust, progress, pytarget, suppress
     from reviewbot.pipeline import collect_files, materialize
     from reviewbot.review_run import build_source, make_analyze
 
@@ -68,6 +68,9 @@ def baseline(
     for line in loaded.warnings:
         click.echo(f"reviewbot: warning: {line}", err=True)
     settings = loaded.settings
+    python = pytarget.for_review(source, settings.file.python_version)  # the same target as the reviews
+    for line in python.warnings:
+        click.echo(f"reviewbot: warning: target Python: {line}", err=True)
     target = output or (source.root or cwd) / baseline_file.DEFAULT_NAME
     with progress.for_cli(quiet=quiet, verbose=verbose) as say:
         say("listing files")
@@ -78,7 +81,7 @@ def baseline(
             workdir.mkdir()
             materialize(files, workdir)
             say(f"analyzing {len(files)} file(s)")
-            evidence = make_analyze(settings)(files, workdir, source) if files else None
+            evidence = make_analyze(settings, python.minimum)(files, workdir, source) if files else None
     findings = evidence.findings if evidence else ()
     statuses = evidence.statuses if evidence else ()
     failed = [s for s in statuses if s.status.value == "error"]

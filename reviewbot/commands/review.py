@@ -150,10 +150,12 @@ def review(
         from reviewbot import baseline
 
         known = baseline.load(baseline_file)
-    from reviewbot import progress
+    from reviewbot import progress, pytarget
 
+    target = pytarget.for_review(source, settings.file.python_version)
+    _warn(tuple(f"target Python: {w}" for w in target.warnings))
     with progress.for_cli(quiet=quiet, verbose=verbose) as reporter:
-        result = execute(source, settings, progress=reporter, baseline=known)
+        result = execute(source, settings, progress=reporter, baseline=known, target=target)
     if loaded.notes:
         result = replace(result, summary=replace(result.summary, notes=(*result.summary.notes, *loaded.notes)))
     color = fmt in ("text", "short") and _use_color(output)

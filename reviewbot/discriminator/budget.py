@@ -1,7 +1,13 @@
 """The last step of ranking: merge overlapping comments, apply the score threshold and the noise budget.
 
-Every comment that is not reported ends up in ``Ranked.rejected`` with a ``budget`` step saying why, and the reasons
-are counted for the summary (``Ranked.cut``).
+Order: higher score first; at equal score source before tests before data (reviewbot/filekinds.py), then severity.
+The noise budget (``max-comments``, ``max-comments-per-file``) is spread: one top-level directory (``tests/``,
+``src/``; files at the root count as one) gets at most half of ``max-comments`` (at least 1) while other directories
+have comments waiting; what is left after every directory had its share goes to the best comments held back.
+
+A comment that clears the threshold but not the budget ends up in ``Ranked.over_budget`` (JSON and SARIF carry it;
+nothing posts it). Everything else that is not reported (below the threshold, merged) ends up in ``Ranked.rejected``.
+Each has a ``budget`` step saying why, and the reasons are counted for the summary (``Ranked.cut``).
 """
 
 from __future__ import annotations
@@ -18,9 +24,21 @@ def _overlaps(a: Comment, b: Comment) -> bool:
     return a.path == b.path and a.line <= b.end_line and b.line <= a.end_line
 
 
-def rank_key(c: Comment) -> tuple[float, int, str, int, str]:
-    """Best first: higher score, then higher severity, then by place and origin (deterministic)."""
-    return (-c.score, -c.severity.rank, c.path, c.line, c.origin)
+def rank_key(c: Comment) -> tuple[float, int, int, str, int, str]:
+    """Best first: higher score, then source before tests before data, then higher severity, then by place and
+    origin (deterministic)."""
+    return (-c.score, c.kind.order, -c.severity.rank, c.path, c.line, c.origin)
+
+
+def top_directory(path: str) -> str:
+    """The first directory of ``path`` (``tests/``), or ``./`` for a file at the root."""
+    head, sep, _ = path.partition("/")
+    return f"{head}/" if sep else "./"
+
+
+def directory_share(max_total: int) -> int:
+    """At most this many reported comments from one top-level directory while others have comments waiting."""
+    return max(1, max_total // 2)
 
 
 def with_step(c: Comment, step: str, outcome: str) -> Comment:
@@ -90,34 +108,61 @@ def merge_overlapping(comments: Sequence[Comment], min_score: float) -> tuple[li
 
 def apply_budget(
     comments: Sequence[Comment], *, min_score: float, max_total: int, max_per_file: int
-) -> tuple[list[Comment], list[Comment], Counter[str]]:
-    """(reported, cut, cut reasons): threshold first, then at most ``max_per_file`` per file, ``max_total`` in all."""
+) -> tuple[list[Comment], list[Comment], list[Comment], Counter[str]]:
+    """(reported, over budget, below threshold, cut reasons): threshold first, then at most ``max_per_file`` per
+    file and ``max_total`` in all, one top-level directory taking at most its share while others have comments."""
     reported: list[Comment] = []
-    cut: list[Comment] = []
+    over: list[Comment] = []
+    below: list[Comment] = []
+    held: list[Comment] = []  # over the directory share, waiting for what the other directories leave
     reasons: Counter[str] = Counter()
     per_file: Counter[str] = Counter()
+    per_dir: Counter[str] = Counter()
+    share = directory_share(max_total)
     for c in sorted(comments, key=rank_key):
         if c.score < min_score:
             reasons["below-threshold"] += 1
-            cut.append(with_step(c, "budget", f"below the threshold ({c.score:.2f} < {min_score:.2f})"))
+            below.append(with_step(c, "budget", f"below the threshold ({c.score:.2f} < {min_score:.2f})"))
         elif per_file[c.path] >= max_per_file:
             reasons["over-per-file-budget"] += 1
-            cut.append(with_step(c, "budget", f"over the per-file budget ({max_per_file} per file)"))
+            over.append(with_step(c, "budget", f"over the per-file budget ({max_per_file} per file)"))
+        elif per_dir[top_directory(c.path)] >= share:
+            held.append(c)
         elif len(reported) >= max_total:
             reasons["over-review-budget"] += 1
-            cut.append(with_step(c, "budget", f"over the review budget ({max_total} per review)"))
+            over.append(with_step(c, "budget", f"over the review budget ({max_total} per review)"))
         else:
             reported.append(with_step(c, "budget", "reported"))
             per_file[c.path] += 1
-    return reported, cut, reasons
+            per_dir[top_directory(c.path)] += 1
+    for c in held:  # best first: the room the other directories left
+        if len(reported) < max_total and per_file[c.path] < max_per_file:
+            reported.append(with_step(c, "budget", "reported"))
+            per_file[c.path] += 1
+        elif per_file[c.path] >= max_per_file:
+            reasons["over-per-file-budget"] += 1
+            over.append(with_step(c, "budget", f"over the per-file budget ({max_per_file} per file)"))
+        elif all(top_directory(r.path) == top_directory(c.path) for r in reported):
+            reasons["over-review-budget"] += 1  # no other directory took its room: the share made no difference
+            over.append(with_step(c, "budget", f"over the review budget ({max_total} per review)"))
+        else:
+            reasons["over-directory-share"] += 1
+            where = top_directory(c.path)
+            over.append(with_step(
+                c, "budget", f"over the share of {where} ({share} of {max_total} while other directories have comments)"
+            ))
+    reported.sort(key=rank_key)
+    return reported, over, below, reasons
 
 
 def rank(comments: Sequence[Comment], *, min_score: float, max_total: int, max_per_file: int) -> Ranked:
-    """Merge, then threshold and budget: the reported comments best first, everything else rejected and counted."""
+    """Merge, then threshold and budget: the reported comments best first, those over the budget, everything else
+    rejected; every cut counted."""
     merged, folded = merge_overlapping(comments, min_score)
-    reported, cut, reasons = apply_budget(
+    reported, over, below, reasons = apply_budget(
         merged, min_score=min_score, max_total=max_total, max_per_file=max_per_file
     )
     if folded:
         reasons["merged-into-overlapping"] += len(folded)
-    return Ranked(tuple(reported), tuple(cut + folded), tuple(sorted(reasons.items())))
+    over.sort(key=rank_key)
+    return Ranked(tuple(reported), tuple(below + folded), tuple(sorted(reasons.items())), over_budget=tuple(over))

@@ -22,6 +22,7 @@ from reviewbot.analyzers.base import SourceFile
 from reviewbot.discriminator import scoring
 from reviewbot.discriminator.apply import Applied, apply_fix, changed_tokens
 from reviewbot.discriminator.budget import rank
+from reviewbot.discriminator.collateral import Collateral, Problem
 from reviewbot.discriminator.consensus import Consensus, consensus, family, independent, overlaps
 from reviewbot.discriminator.execution import ExecResult, ExecutionCheck
 from reviewbot.discriminator.naturalness import Vocabulary
@@ -53,6 +54,7 @@ class _Check:
     parses: bool | None = None
     tree: str = ""
     same_tree: bool = False  # the patched file has the original's syntax tree
+    collateral: Problem | None = None  # what the fix changes outside its target (collateral.py)
     suppression: bool = False
     noop: bool = False
     tokens: int = 0
@@ -79,6 +81,7 @@ class Discriminator:
 
     def __call__(self, candidates: Sequence[Candidate], inp: ReviewInput) -> Ranked:
         comments, notes = self.judge(candidates, inp)
+        comments = [replace(c, kind=inp.kinds.kind(c.path)) for c in comments]  # ranks source before tests, data
         s = inp.settings.file
         ranked = rank(comments, min_score=s.min_score, max_total=s.max_comments, max_per_file=s.max_comments_per_file)
         return replace(ranked, notes=ranked.notes + tuple(notes))
@@ -97,8 +100,10 @@ class Discriminator:
         notes: list[str] = []
         parsers: dict[str, Parser] = {}
         vocabularies: dict[str, Vocabulary] = {}
+        guards: dict[str, Collateral] = {}
         for ch in checks:
             self._apply_and_parse(ch, files, parsers, vocabularies)
+            _check_collateral(ch, files, parsers, guards)
         batch = self._reanalyze(checks, files, inp, notes)
         for i, ch in enumerate(checks):
             _attribute(ch, batch.outcomes.get(i) if batch else None, findings, batch)
@@ -112,8 +117,8 @@ class Discriminator:
         self._execute(checks, files, inp, notes)
         comments = [_comment(ch, files.get(ch.candidate.path)) for ch in checks]
         withheld = Counter(
-            c.verdict.steps.get("suggestion", "").partition(":")[2].strip().split(";")[0]
-            for c in comments
+            _withheld_because(ch, line=False)
+            for ch, c in zip(checks, comments)
             if c.verdict is not None and c.verdict.steps.get("suggestion", "").startswith("withheld")
         )
         if withheld:
@@ -227,6 +232,22 @@ class Discriminator:
             runner.close()
 
 
+def _check_collateral(
+    ch: _Check, files: dict[str, SourceFile], parsers: dict[str, Parser], guards: dict[str, Collateral]
+) -> None:
+    """Step 2b: a fix that applies and parses changes nothing outside its target (collateral.py)."""
+    c = ch.candidate
+    if not (ch.applies and ch.parses) or ch.applied is None or c.fix is None:
+        return
+    guard = guards.get(c.path)
+    if guard is None:
+        guard = guards[c.path] = Collateral(files[c.path].text, parsers[c.path].top_level_starts)
+    ch.collateral = guard.check(ch.applied, c.fix.start_line, c.fix.end_line)
+    ch.steps["collateral"] = (
+        f"yes: {ch.collateral}" if ch.collateral else "none: code, strings and comments outside the target unchanged"
+    )
+
+
 def _attribute(ch: _Check, outcome: Outcome | None, findings: dict[str, Finding], batch: Batch | None) -> None:
     """Fill in what re-analysis says about ``ch``: its target finding(s), what else it resolves and introduces."""
     c = ch.candidate
@@ -331,6 +352,7 @@ def _signals(ch: _Check) -> scoring.Signals:
         has_fix=c.fix is not None,
         applies=ch.applies,
         parses=ch.parses,
+        collateral=ch.collateral is not None,
         noop=ch.noop,
         suppression=ch.suppression,
         reanalyzed=ch.outcome is not None,
@@ -370,7 +392,8 @@ def _plain_signals(s: scoring.Signals) -> dict[str, object]:
     return out
 
 
-def _withheld_because(ch: _Check) -> str:
+def _withheld_because(ch: _Check, *, line: bool = True) -> str:
+    """Why the fix is not shown (the first defect); ``line=False`` leaves out the line number (for counting)."""
     if ch.applies is False:
         return "does not apply"
     if ch.parses is False:
@@ -383,6 +406,8 @@ def _withheld_because(ch: _Check) -> str:
         return "changes nothing"
     if ch.target_resolved is False:
         return "does not resolve its target"
+    if ch.collateral is not None:
+        return str(ch.collateral) if line else ch.collateral.what
     if ch.tests and ch.tests.passed is False:
         return "tests fail"
     return "not verified"

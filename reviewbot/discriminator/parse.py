@@ -55,6 +55,16 @@ def text_hash(text: str) -> str:
     return "" if isinstance(tree, SyntaxError) else tree_hash(tree)
 
 
+def top_level_starts(tree: ast.Module) -> tuple[int, ...]:
+    """The first lines of the module's top-level statements (decorators included) that begin a line."""
+    starts: list[int] = []
+    for node in tree.body:
+        if node.col_offset == 0:
+            decorators = getattr(node, "decorator_list", ())
+            starts.append(min([node.lineno, *(d.lineno for d in decorators)]))
+    return tuple(starts)
+
+
 class Parser:
     """Parse checks for patched variants of one original text (the original is parsed once)."""
 
@@ -62,6 +72,7 @@ class Parser:
         tree = _ast(original)
         self.ast_ok = not isinstance(tree, SyntaxError)
         self.original_hash = tree_hash(tree) if not isinstance(tree, SyntaxError) else ""
+        self.top_level_starts = () if isinstance(tree, SyntaxError) else top_level_starts(tree)
         self.libcst_ok = _libcst_error(original) is None
 
     def check(self, patched: str) -> ParseResult:

@@ -10,10 +10,11 @@ one log-likelihood-ratio-like term per signal the checks produced, squashed with
 
 Each term is the weight of a signal (positive: evidence the comment is right and its fix good; negative: against).
 Analyzers and samples are noisy voters, not truth (B4), so no single term decides alone, except that a fix which
-does not apply, does not parse, changes nothing, suppresses, introduces a finding, leaves its target finding in
-place, or fails the tests is never shown as a suggestion (``suggestion_ok``), whatever the score. Such a fix earns
-no credit, only the penalties of its defects: the comment may still be posted, without the suggestion, when the
-rest of the evidence carries it.
+does not apply, does not parse, changes something outside its target (collateral.py), changes nothing, suppresses,
+introduces a finding, leaves its target finding in place, or fails the tests is never shown as a suggestion
+(``suggestion_ok``), whatever the score. Such a fix earns no credit, only the penalties of its defects (a collateral
+change has none: the comment is scored as if it came without a fix): the comment may still be posted, without the
+suggestion, when the rest of the evidence carries it.
 """
 
 from __future__ import annotations
@@ -121,6 +122,7 @@ class Signals:
     has_fix: bool = False
     applies: bool | None = None
     parses: bool | None = None
+    collateral: bool = False  # the fix changes a string literal, a comment or code outside its target
     noop: bool = False
     suppression: bool = False
     reanalyzed: bool = False
@@ -162,6 +164,7 @@ def suggestion_ok(s: Signals) -> bool:
         s.has_fix
         and s.applies is True
         and s.parses is True
+        and not s.collateral
         and not s.noop
         and not s.suppression
         and not s.introduces

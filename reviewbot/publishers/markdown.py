@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from reviewbot.filekinds import summary_line
 from reviewbot.models import Comment, Review
 
 _ICON = {"error": "🔴", "warning": "🟠", "info": "🔵"}
@@ -46,6 +47,7 @@ def summary_table(review: Review) -> str:
     out = [
         f"**{len(review.comments)} comment(s)**: {counts['error']} error, {counts['warning']} warning, "
         f"{counts['info']} info — {len(s.files_reviewed)} Python file(s) reviewed",
+        *([f"By kind: {escape_inline(summary_line(s.file_kinds))}"] if s.file_kinds else []),
         "",
         "| analyzer | status | findings | seconds |",
         "|---|---|---|---|",
@@ -60,6 +62,8 @@ def summary_table(review: Review) -> str:
                 f"| `{m.path}:{m.line}` {escape_inline(m.symbol)} | {m.before:g} ({m.rank_before or '-'}) | "
                 f"{m.after:g} ({m.rank_after or '-'}) |"
             )
+    if s.python:
+        out += ["", f"Python: {escape_inline(s.python)}"]
     if s.cut:
         out += ["", "Not shown: " + ", ".join(f"{n} {why}" for why, n in sorted(s.cut.items()))]
     if s.files_skipped:

@@ -7,7 +7,9 @@ results with ``ruleId``/``ruleIndex``, ``level``, ``message.text``, one physical
 region, and ``partialFingerprints``. We give our own fingerprint (``reviewbot/v1``); ``upload-sarif`` adds its
 ``primaryLocationLineHash`` from the checked-out files.
 
-Every comment of the review is a result, those posted inline and those moved to the summary alike.
+Every comment of the review that clears the threshold is a result: those posted inline, those moved to the summary,
+and those the noise budget (``max-comments``, ``max-comments-per-file``) kept from being posted (after the others,
+with ``properties.posted`` false). ``properties.kind`` says whether the file is source, tests or data.
 """
 
 from __future__ import annotations
@@ -105,7 +107,7 @@ def _region(c: Comment) -> dict[str, Any]:
     return region
 
 
-def _result(c: Comment, rid: str, index: int) -> dict[str, Any]:
+def _result(c: Comment, rid: str, index: int, posted: bool) -> dict[str, Any]:
     location = {
         "physicalLocation": {
             "artifactLocation": {"uri": quote(c.path, safe="/"), "uriBaseId": "%SRCROOT%"},
@@ -120,7 +122,7 @@ def _result(c: Comment, rid: str, index: int) -> dict[str, Any]:
         "locations": [location],
         "partialFingerprints": {"reviewbot/v1": base_fingerprint(c)},
         "properties": {"score": c.score, "origin": c.origin, "category": c.category,
-                       "sources": list(c.sources or (c.origin,))},
+                       "sources": list(c.sources or (c.origin,)), "kind": c.kind.value, "posted": posted},
     }
     if c.suggestion is not None:
         end = max(c.line, c.end_line)
@@ -138,7 +140,8 @@ def _result(c: Comment, rid: str, index: int) -> dict[str, Any]:
 
 
 def sarif_log(review: Review, *, source: str = "") -> dict[str, Any]:
-    comments = list(review.comments) + list(review.summary.moved_to_summary)
+    posted = list(review.comments) + list(review.summary.moved_to_summary)
+    comments = posted + list(review.over_budget)
     by_rule: dict[str, list[Comment]] = {}
     for c in comments:
         by_rule.setdefault(rule_id(c), []).append(c)
@@ -164,7 +167,7 @@ def sarif_log(review: Review, *, source: str = "") -> dict[str, Any]:
         "tool": {"driver": driver},
         "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "The root of the repository."}}},
         "invocations": [invocation],
-        "results": [_result(c, rule_id(c), index[rule_id(c)]) for c in comments],
+        "results": [_result(c, rule_id(c), index[rule_id(c)], i < len(posted)) for i, c in enumerate(comments)],
         "columnKind": "utf16CodeUnits",
     }
     if source:

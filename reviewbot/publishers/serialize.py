@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from reviewbot import __version__
+from reviewbot.filekinds import summary_line
 from reviewbot.models import Comment, Review
 
 SCHEMA_VERSION = 1
@@ -50,7 +51,15 @@ def review_data(review: Review, *, source: str = "") -> dict[str, Any]:
             "cut": dict(s.cut),
             "notes": list(s.notes),
             "moved_to_summary": [comment_data(c) for c in s.moved_to_summary],
+            "python": s.python,
+            "file_kinds": {
+                "line": summary_line(s.file_kinds),
+                "counts": {k: sum(1 for f in s.file_kinds if f.kind.value == k) for k in ("source", "tests", "data")},
+                "files": plain(s.file_kinds),
+            },
         },
+        # every comment that clears the threshold is in "comments" (posted) or "over_budget" (cut by the noise budget)
+        "over_budget": [comment_data(c) for c in review.over_budget],
         "rejected": [comment_data(c) for c in review.rejected],
         "stats": plain(review.stats),
     }

@@ -1,6 +1,6 @@
 """``--format text``: the terminal report, and ``--format short`` for git hooks.
 
-``text``: per file, the commented code lines with line numbers, the comment under them (severity, rule, CWE, score,
+``text``: per file (source first, then tests, then data), the commented code lines with line numbers, the comment under them (severity, rule, CWE, score,
 the discriminator's reason), the verified fix as a coloured diff; then a one-screen summary. ``short``: one line per
 comment pointing at ``file:line`` plus the code line, and a one-line total: what a pre-commit hook should print.
 
@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from rich.console import Console
 from rich.text import Text
 
+from reviewbot.filekinds import summary_line
 from reviewbot.models import Comment, Review, Severity
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -123,6 +124,9 @@ def _summary(out: Console, review: Review) -> None:
         ),
         soft_wrap=True,
     )
+    kinds = summary_line(s.file_kinds)
+    if kinds:
+        out.print(Text("  by kind: " + safe(kinds), style="dim"), soft_wrap=True)
     if s.analyzers:
         parts = []
         for st in s.analyzers:
@@ -134,6 +138,8 @@ def _summary(out: Console, review: Review) -> None:
                 out.print(Text(f"  {st.name}: {safe(st.message)}", style="red"), soft_wrap=True)
             for note in _capped([safe(n) for n in st.notes], "notes"):
                 out.print(Text(f"    {note}", style="dim"), soft_wrap=True)
+    if s.python:
+        out.print(Text(f"  python: {safe(s.python)}", style="dim"), soft_wrap=True)
     if review.stats.llm_calls:
         stats = review.stats
         out.print(
@@ -150,6 +156,9 @@ def _summary(out: Console, review: Review) -> None:
         out.print(Text("  " + line, style="dim"), soft_wrap=True)
     if s.cut:
         out.print(Text("  not shown: " + ", ".join(f"{n} {why}" for why, n in sorted(s.cut.items())), style="dim"))
+    if review.over_budget:
+        out.print(Text(f"  {len(review.over_budget)} more over the noise budget: --format json or sarif has them",
+                       style="dim"), soft_wrap=True)
     moved = [f"{_where(c)}: {c.severity.value} {safe(c.body.splitlines()[0]) if c.body else ''}"
              for c in s.moved_to_summary]
     for line in _capped(moved, "comments outside the diff"):
@@ -180,7 +189,7 @@ def render(review: Review, *, source: str = "", color: bool = False) -> str:
     by_file: dict[str, list[Comment]] = defaultdict(list)
     for c in review.comments:
         by_file[c.path].append(c)
-    for path in sorted(by_file):
+    for path in sorted(by_file, key=lambda p: (by_file[p][0].kind.order, p)):  # source, then tests, then data
         out.print(Text(safe(path), style="bold underline"), soft_wrap=True)
         for c in sorted(by_file[path], key=lambda c: (c.line, c.end_line)):
             _comment(out, c)
@@ -194,7 +203,7 @@ def render_short(review: Review, *, source: str = "", color: bool = False) -> st
     Nothing at all when there is nothing to say (a hook that passes stays quiet)."""
     buf = io.StringIO()
     out = _console(buf, color)
-    for c in sorted(review.comments, key=lambda c: (c.path, c.line)):
+    for c in sorted(review.comments, key=lambda c: (c.kind.order, c.path, c.line)):
         first = (_lines(c.body.strip()) or [""])[0]
         out.print(
             Text.assemble(

@@ -170,3 +170,36 @@ def tool_allowed():
         abort(404)
     # ok: command-injection
     return subprocess.check_output([name, "example.com"])
+
+
+# --- constant-folded branches (issue 14) ---
+
+
+@app.route("/echo-folded")
+def echo_folded():
+    param = request.args.get("value", "")
+    bar = param
+    if 7 * 18 > 100:
+        bar = "safe!"
+    # ok: command-injection
+    os.system("echo " + bar)
+    other = "fixed" if (500 / 42) + 196 > 200 else param
+    # ok: command-injection
+    os.system("echo " + other)
+    if (7 * 42) - 86 < 200:
+        bar = "never happens"
+    # ruleid: command-injection
+    os.system("echo " + param)
+    return "ok"
+
+
+@app.route("/echo-folded-else")
+def echo_folded_else():
+    param = request.args.get("value", "")
+    if (7 * 42) - 86 > 200:
+        bar = param
+    else:
+        bar = "unused"
+    # ruleid: command-injection
+    os.system("echo " + bar)
+    return "ok"

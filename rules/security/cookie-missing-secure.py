@@ -28,6 +28,17 @@ def login_safe():
 @app.route("/theme")
 def theme():
     resp = make_response("ok")
-    # ok: cookie-missing-secure
+    # Any cookie: the name says nothing about what the value will be used for (issue 14).
+    # ruleid: cookie-missing-secure
     resp.set_cookie("theme", "dark")
+    return resp
+
+
+@app.route("/remember")
+def remember(value):
+    resp = make_response("ok")
+    # ok: cookie-missing-secure
+    resp.set_cookie("SomeCookie", value, secure=True, httponly=True)
+    # ok: cookie-missing-secure
+    resp.delete_cookie("SomeCookie")
     return resp

@@ -144,3 +144,18 @@ def ordered(request):
         people = Person.objects.extra(order_by=[order])
         return JsonResponse([p.pk for p in people], safe=False)
     return JsonResponse([], safe=False)
+
+
+@app.route("/folded")
+def folded_branch():
+    param = request.args.get("name", "")
+    bar = param
+    if 7 * 18 > 100:
+        bar = "bob"
+    conn = sqlite3.connect("app.db")
+    # ok: sql-injection
+    conn.execute("SELECT * FROM users WHERE name = '" + bar + "'")
+    if 7 * 18 < 100:
+        param = "never"
+    # ruleid: sql-injection
+    conn.execute("SELECT * FROM users WHERE name = '" + param + "'")

@@ -33,3 +33,29 @@ def page_size():
     # ok: trust-boundary-session
     session["page_size"] = int(request.form["size"])
     return "ok"
+
+
+@app.route("/set")
+def set_value():
+    key = request.form.get("key", "k")
+    # ruleid: trust-boundary-session
+    session[key] = "1"
+    return "ok"
+
+
+@app.route("/prefs")
+def prefs():
+    param = request.args.get("role", "user")
+    bar = param
+    if 7 * 18 > 100:
+        bar = "user"
+    # ok: trust-boundary-session
+    session["role"] = bar
+    bar2 = param if 7 * 18 < 100 else "guest"
+    # ok: trust-boundary-session
+    session["role2"] = bar2
+    if 7 * 18 < 100:
+        bar = "never"
+    # ruleid: trust-boundary-session
+    session["role3"] = param
+    return "saved"

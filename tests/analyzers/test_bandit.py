@@ -82,8 +82,42 @@ def test_positives_are_mapped(result: tuple[AnalyzerResult, dict[str, SourceFile
         "bandit", "B602", "pkg/positive.py", "    subprocess.call(cmd, shell=True)\n"
     )
     assert "shell=True" in shell.message and shell.url.startswith("https://")
-    assert found["B324"][0].cwe == 327  # md5
+    assert found["B324"][0].cwe == 328  # md5: the standard CWE for a weak hash (bandit says 327)
     assert found["B404"][0].severity is Severity.INFO  # LOW -> info
+
+
+STANDARD_CWES = '''\
+import random
+import xml.etree.ElementTree as ET
+
+import yaml
+from jinja2 import Environment
+from markupsafe import Markup
+
+
+def handler(text, data, name):
+    tree = ET.fromstring(data)
+    conf = yaml.load(data)
+    env = Environment(autoescape=False)
+    html = Markup("<b>%s</b>" % name)
+    token = random.random()
+    exec(text)
+    return eval(text), tree, conf, env, html, token
+'''
+
+
+def test_findings_carry_the_standard_cwe_of_their_category(workdir: Path) -> None:
+    """bandit's CWE-78 for eval/exec, CWE-20 for XML and yaml.load, CWE-94 for jinja2 become the standard ones."""
+    files = [changed("app.py", STANDARD_CWES)]
+    materialize(workdir, files)
+    res = Bandit().analyze(files, AnalysisContext(workdir, BanditOptions()))
+    assert res.error == ""
+    cwes = {f.rule_id: f.cwe for f in res.findings}
+    assert cwes["B307"] == 94 and cwes["B102"] == 94  # eval / exec: code injection
+    assert cwes["B314"] == 611 and cwes["B405"] == 611  # xml.etree parse and import: XXE
+    assert cwes["B506"] == 502  # yaml.load: deserialization
+    assert cwes["B701"] == 79 and cwes["B704"] == 79  # no auto-escaping, Markup on a built string: XSS
+    assert cwes["B311"] == 330  # random: weak randomness
 
 
 def test_nosec_and_default_skips_are_honoured(result: tuple[AnalyzerResult, dict[str, SourceFile]]) -> None:

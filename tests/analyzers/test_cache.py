@@ -21,6 +21,7 @@ from reviewbot.models import (
     Fix,
     Metric,
     Severity,
+    Silenced,
     Status,
 )
 from tests.analyzers.analyzer_fakes import Echo, LogOptions, WholeEcho
@@ -112,6 +113,7 @@ def test_decoding_validates_every_field() -> None:
         facts=(Fact("p.py", 1, "s", "k", "t", "before", 4),),
         metrics=(Metric("p.py", "s", 1, "cc", None, 3.0, None, "A"),),
         notes=("p.py: n",),
+        silenced=(Silenced("bandit", "B602", "p.py", 3, "nosec"),),
     )
     raw = encode_entry(good, "k")
     assert decode_entry(raw, "k") == good
@@ -126,6 +128,7 @@ def test_decoding_validates_every_field() -> None:
         (("facts", 0, "extra_field"), 1),
         (("metrics", 0, "after"), "3"),
         (("notes", 0), 5),
+        (("silenced", 0, "line"), "3"),
     ]:
         broken = json.loads(raw)
         target = broken["result"]
@@ -136,7 +139,7 @@ def test_decoding_validates_every_field() -> None:
         broken["sha256"] = hashlib.sha256(body.encode()).hexdigest()  # even with a matching checksum
         with pytest.raises(CorruptEntry):
             decode_entry(json.dumps(broken).encode(), "k")
-    assert entry["schema"] == 1
+    assert entry["schema"] == 2  # 2: results carry what the code's own markers silenced
 
 
 def test_errors_are_not_cached(tmp_path: Path) -> None:

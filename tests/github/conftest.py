@@ -116,7 +116,7 @@ def fake_findings(files: Sequence[SourceFile]) -> list[Finding]:
 
 @pytest.fixture
 def fake_analyzer(monkeypatch: pytest.MonkeyPatch) -> None:
-    def make_analyze(settings: Any):  # type: ignore[no-untyped-def]
+    def make_analyze(settings: Any, python: str = ""):  # type: ignore[no-untyped-def]
         def analyze(files: Sequence[SourceFile], workdir: Path, source: Any) -> Evidence:
             found = fake_findings(files)
             return Evidence(findings=tuple(found), statuses=(

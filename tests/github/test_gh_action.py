@@ -305,3 +305,24 @@ def test_real_bandit_end_to_end(action_env: ActionEnv, pr_repo: PrRepo, fake: Fa
     assert "bandit" in posted[0]["body"]
     sarif = json.loads((tmp_path / "b.sarif").read_text(encoding="utf-8"))
     assert any(r["id"].startswith("bandit/") for r in sarif["runs"][0]["tool"]["driver"]["rules"])
+
+
+@pytest.mark.usefixtures("fake_analyzer", "sleeps")
+def test_sarif_output_holds_every_comment_over_the_noise_budget(action_env: ActionEnv, pr_repo: PrRepo,
+                                                                fake: FakeGitHub, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """max-comments limits what is posted on the pull request, not what the SARIF file carries (issue 14)."""
+    base = pr_repo.commit({"app.py": BASE_APP, "pyproject.toml": '[tool.reviewbot]\nanalyzers = []\n'}, "base")
+    pr_repo.git("checkout", "-q", "-b", "feature")
+    files = {f"pkg/mod_{i}.py": f"def f{i}(x):\n    return eval(x)\n" for i in range(5)}
+    head = pr_repo.commit(files, "five evals")
+    fake.add_pull(7, base, head, pr_repo.diff(base, head))
+    action_env.set(number=7, base=base, head=head)
+    sarif = tmp_path / "r.sarif"
+    monkeypatch.setenv("INPUT_SARIF_OUTPUT", str(sarif))
+    monkeypatch.setenv("INPUT_MAX_COMMENTS", "2")
+    main(["action"])
+    assert len(_bot(fake, 7)) == 2
+    results = json.loads(sarif.read_text(encoding="utf-8"))["runs"][0]["results"]
+    assert sorted(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results) == sorted(files)
+    assert [r["properties"]["posted"] for r in results] == [True, True, False, False, False]

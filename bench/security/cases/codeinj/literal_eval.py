@@ -1,0 +1,12 @@
+# bench: expected=safe cwe=94
+import ast
+from flask import Flask, request, make_response, session, redirect, render_template_string
+from markupsafe import Markup, escape
+
+app = Flask(__name__)
+
+
+@app.route("/calc")
+def calc():
+    expr = request.args.get("expr", "1")
+    return str(ast.literal_eval(expr))

@@ -1,0 +1,12 @@
+# bench: expected=safe cwe=502
+import yaml
+from flask import Flask, request, make_response, session, redirect, render_template_string
+from markupsafe import Markup, escape
+
+app = Flask(__name__)
+
+
+@app.route("/config", methods=["POST"])
+def config():
+    data = yaml.load(request.data, Loader=yaml.SafeLoader)
+    return str(data)

@@ -1,0 +1,15 @@
+# bench: expected=safe cwe=90
+import ldap
+import ldap.filter
+from flask import Flask, request, make_response, session, redirect, render_template_string
+from markupsafe import Markup, escape
+
+app = Flask(__name__)
+
+
+@app.route("/who")
+def who():
+    user = request.args.get("user", "")
+    conn = ldap.initialize("ldap://ldap.example.com")
+    flt = "(uid=" + ldap.filter.escape_filter_chars(user) + ")"
+    return str(conn.search_s("dc=example,dc=com", ldap.SCOPE_SUBTREE, flt))

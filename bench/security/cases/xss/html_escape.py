@@ -1,0 +1,13 @@
+# bench: expected=safe cwe=79
+import html
+from flask import Flask, request, make_response, session, redirect, render_template_string
+from markupsafe import Markup, escape
+
+app = Flask(__name__)
+
+
+@app.route("/search")
+def search():
+    q = request.form.get("q", "")
+    resp = make_response(f"<p>No results for {html.escape(q)}</p>")
+    return resp
