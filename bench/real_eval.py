@@ -72,6 +72,9 @@ def cmd_dump(args: argparse.Namespace) -> int:
 
     def one(b: Built) -> tuple[str, tuple[Built, Path, list[dict[str, Any]]]]:
         folder = args.work / "dumps" / args.set / b.case.id
+        if args.resume and (folder / "index.json").exists():  # dumped by an interrupted run
+            done = json.loads((folder / "index.json").read_text())["requests"]
+            return b.case.id, (b, folder, [e for e in done if spec is None or e["label"].startswith("verify:")])
         cassette_path, env = None, None
         if spec is not None and got is not None:
             cassette_path = args.work / "cassettes" / f"dump-{args.set}" / f"{b.case.id}.json"
@@ -116,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("--batches", type=int, default=8)
     d.add_argument("--cases", choices=("train", "heldout", "all"), default="all")
     d.add_argument("--jobs", type=int, default=2)
+    d.add_argument("--resume", action="store_true", help="keep the cases an interrupted dump finished")
     d.add_argument("--replay", metavar="SET*K", help="replay this answer set's reviews and dump the verify prompts")
     c = sub.add_parser("collect")
     c.add_argument("set")
