@@ -266,11 +266,13 @@ def totals(cases: Sequence[CaseMetrics]) -> dict[str, Any]:
 
 # ---------------------------------------------------------------------------------------------------- running
 
-def review(repo: Path, reviewbot: Sequence[str], cache_dir: Path) -> dict[str, Any]:
+def review(repo: Path, reviewbot: Sequence[str]) -> dict[str, Any]:
+    """``reviewbot review`` of the case, LLM off, default settings, no analyzer cache (a cached result would hide a
+    change of an adapter)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("REVIEWBOT_", "GIT_"))}
     env["REVIEWBOT_LLM_PROVIDER"] = "none"
     proc = subprocess.run([*reviewbot, "review", "--base", "base", "--head", "head", "--format", "json", "-q",
-                           "--cache-dir", str(cache_dir)], cwd=repo, env=env, capture_output=True, text=True)
+                           "--no-cache"], cwd=repo, env=env, capture_output=True, text=True)
     if proc.returncode not in (0, 1):
         raise RuntimeError(f"reviewbot failed in {repo} ({proc.returncode}): {proc.stderr.strip()[-2000:]}")
     return json.loads(proc.stdout)
@@ -328,7 +330,7 @@ def run(pairs: Sequence[Pair], cache: Path, as_json: Path | None, show_comments:
         repo = prepare(pair, sdists, repos)
         assert repo is not None
         started = time.monotonic()
-        report = review(repo, reviewbot, cache / "analyzer-cache")
+        report = review(repo, reviewbot)
         added = parse_numstat(_git(repo, "diff", "--numstat", "--no-renames", "base", "head"))
         m = case_metrics(pair, report, added, labels)
         results.append(m)
@@ -357,7 +359,7 @@ def run(pairs: Sequence[Pair], cache: Path, as_json: Path | None, show_comments:
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("command", choices=("fetch", "run"))
-    ap.add_argument("--cache", type=Path, default=default_cache(), help="sdists, case repositories, analyzer cache")
+    ap.add_argument("--cache", type=Path, default=default_cache(), help="sdists and case repositories")
     ap.add_argument("--only", action="append", default=[], help="only the pairs of this project (repeatable)")
     ap.add_argument("--json", type=Path, default=None, help="write the metrics and the full reports here")
     ap.add_argument("--show", action="store_true", help="print every posted comment with its label key")
