@@ -14,6 +14,7 @@ Targets (issue: measure the static path):
 Usage:
     python bench/static_real.py fetch [--cache DIR]        # pip download the sdists (the only step that needs the network)
     python bench/static_real.py run [--cache DIR] [--only NAME] [--json OUT] [--show]
+    python bench/static_real.py score --json OUT [--show]   # the table of a saved run with the current labels
 (``--show`` prints every posted comment with its label key and the flagged line, for hand labelling.)
 The cache defaults to $XDG_CACHE_HOME/reviewbot-bench/static_real; ``run`` skips with a message when it has no sdists.
 """
@@ -80,8 +81,6 @@ class Pair:
 def load_pairs(path: Path = PAIRS_FILE) -> list[Pair]:
     return [Pair(p["name"], p["old"], p["new"]) for p in json.loads(path.read_text())["pairs"]]
 
-
-# ---------------------------------------------------------------------------------------------------- sdists, repos
 
 def sdist_for(folder: Path, name: str, version: str) -> Path | None:
     """The sdist of ``name`` ``version`` in ``folder`` (file names are matched after normalisation), or None."""
@@ -166,8 +165,6 @@ def prepare(pair: Pair, sdists: Path, repos: Path) -> Path | None:
         (Path(tmp) / "repo").rename(repo)
     return repo
 
-
-# ---------------------------------------------------------------------------------------------------- metrics
 
 def parse_numstat(text: str) -> dict[str, int]:
     """``git diff --numstat`` output -> {python path: added lines} (binary rows count 0)."""
@@ -264,8 +261,6 @@ def totals(cases: Sequence[CaseMetrics]) -> dict[str, Any]:
     }
 
 
-# ---------------------------------------------------------------------------------------------------- running
-
 def review(repo: Path, reviewbot: Sequence[str]) -> dict[str, Any]:
     """``reviewbot review`` of the case, LLM off, default settings, no analyzer cache (a cached result would hide a
     change of an adapter)."""
@@ -307,7 +302,7 @@ HEADER = (f"{'case':<30} {'files':>5} {'added':>6} {'posted':>6} {'over':>5} {'r
           f"src/tst/dat {'fixt':>4}  use/nit/wrong")
 
 
-def show(pair: Pair, repo: Path, report: Mapping[str, Any]) -> None:
+def show(pair: Pair, report: Mapping[str, Any]) -> None:
     for c in report["comments"]:
         print(f"  - {comment_key(pair, c)}")
         print(f"    {c['severity']} {c['path']}:{c['line']} [{c.get('kind')}] {c['body'].splitlines()[0][:150]}")
@@ -324,7 +319,7 @@ def run(pairs: Sequence[Pair], cache: Path, as_json: Path | None, show_comments:
         return 0
     labels = load_labels()
     reviewbot = [str(Path(sys.executable).with_name("reviewbot"))]
-    results, reports = [], {}
+    results, cases = [], {}
     print(HEADER)
     for pair in pairs:
         repo = prepare(pair, sdists, repos)
@@ -334,11 +329,36 @@ def run(pairs: Sequence[Pair], cache: Path, as_json: Path | None, show_comments:
         added = parse_numstat(_git(repo, "diff", "--numstat", "--no-renames", "base", "head"))
         m = case_metrics(pair, report, added, labels)
         results.append(m)
-        reports[pair.id] = {"metrics": m.__dict__ | {"any_posted": m.any_posted, "per_kloc": m.per_kloc},
-                            "seconds": round(time.monotonic() - started, 1), "report": report}
+        cases[pair.id] = {"added": added, "seconds": round(time.monotonic() - started, 1), "report": report}
         print(_row(m, pair.id), flush=True)
         if show_comments:
-            show(pair, repo, report)
+            show(pair, report)
+    summarize(results)
+    if as_json is not None:
+        as_json.write_text(json.dumps({"totals": totals(results), "cases": cases}, indent=1, default=list) + "\n")
+    return 0
+
+
+def score(pairs: Sequence[Pair], saved: Path, show_comments: bool) -> int:
+    """The table of a saved ``run --json`` file with the current labels (re-labelling needs no new run)."""
+    cases = json.loads(saved.read_text())["cases"]
+    labels = load_labels()
+    results = []
+    print(HEADER)
+    for pair in pairs:
+        if pair.id not in cases:
+            continue
+        case = cases[pair.id]
+        m = case_metrics(pair, case["report"], case["added"], labels)
+        results.append(m)
+        print(_row(m, pair.id))
+        if show_comments:
+            show(pair, case["report"])
+    summarize(results)
+    return 0
+
+
+def summarize(results: Sequence[CaseMetrics]) -> None:
     total = totals(results)
     print(_row(total, "TOTAL"))
     print(f"changes with a posted comment: {total['changes_with_comment']}/{total['cases']} = "
@@ -351,22 +371,24 @@ def run(pairs: Sequence[Pair], cache: Path, as_json: Path | None, show_comments:
     for m in results:
         for key in m.unlabelled:
             print(f"  unlabelled: {key}")
-    if as_json is not None:
-        as_json.write_text(json.dumps({"totals": total, "cases": reports}, indent=1, default=list) + "\n")
-    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("command", choices=("fetch", "run"))
+    ap.add_argument("command", choices=("fetch", "run", "score"))
     ap.add_argument("--cache", type=Path, default=default_cache(), help="sdists and case repositories")
     ap.add_argument("--only", action="append", default=[], help="only the pairs of this project (repeatable)")
-    ap.add_argument("--json", type=Path, default=None, help="write the metrics and the full reports here")
+    ap.add_argument("--json", type=Path, default=None,
+                    help="run: write the totals, the added lines and the full reports here; score: read them")
     ap.add_argument("--show", action="store_true", help="print every posted comment with its label key")
     args = ap.parse_args(argv)
     pairs = [p for p in load_pairs() if not args.only or canonicalize_name(p.name) in map(canonicalize_name, args.only)]
     if args.command == "fetch":
         return fetch(pairs, args.cache / "sdists")
+    if args.command == "score":
+        if args.json is None:
+            ap.error("score needs --json FILE (written by run --json)")
+        return score(pairs, args.json, args.show)
     return run(pairs, args.cache, args.json, args.show)
 
 
