@@ -114,6 +114,16 @@ def _repeat_key(c: Comment) -> tuple[str, str, str]:
     return (c.path, c.origin, " ".join(c.code.split()))
 
 
+REPEATS_LISTED = 10  # line numbers named in the comment that the repeats fold into
+
+
+def _elsewhere(lines: list[int]) -> str:
+    """``The same at lines 10, 15 of this file.`` (at most ``REPEATS_LISTED`` numbers, then how many more)."""
+    shown = ", ".join(str(n) for n in lines[:REPEATS_LISTED])
+    more = f" and {len(lines) - REPEATS_LISTED} more" if len(lines) > REPEATS_LISTED else ""
+    return f"The same at line{'s' if len(lines) > 1 else ''} {shown}{more} of this file."
+
+
 def fold_repeats(comments: Sequence[Comment], min_score: float) -> tuple[list[Comment], list[Comment]]:
     """(comments with one per repeat group, the repeats): among comments that clear the threshold, the best of each
     group with the same file, origin and flagged text leads and lists the other lines in its body."""
@@ -127,9 +137,7 @@ def fold_repeats(comments: Sequence[Comment], min_score: float) -> tuple[list[Co
         if len(group) < 2:
             continue
         lead, rest = group[0], group[1:]
-        lines = ", ".join(str(c.line) for c in sorted(rest, key=lambda c: c.line))
-        leads[id(lead)] = replace(lead, body=f"{lead.body.rstrip()}\n\nThe same at line{'s' if len(rest) > 1 else ''} "
-                                             f"{lines} of this file.")
+        leads[id(lead)] = replace(lead, body=f"{lead.body.rstrip()}\n\n{_elsewhere(sorted(c.line for c in rest))}")
         repeats += [with_step(c, "budget", f"repeats the comment at {lead.path}:{lead.line}") for c in rest]
     repeated = {id(c) for g in groups.values() for c in g[1:]}
     kept = [leads.get(id(c), c) for c in comments if id(c) not in repeated]

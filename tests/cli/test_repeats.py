@@ -49,3 +49,15 @@ def test_a_repeated_finding_is_one_comment_saying_where_else(repo: GitRepo, cli:
     repeats = {c["line"]: c["verdict"]["steps"]["budget"] for c in doc["over_budget"]}
     assert repeats == {10: "repeats the comment at app/pages.py:5", 15: "repeats the comment at app/pages.py:5"}
     assert doc["summary"]["cut"]["repeat"] == 2
+
+
+def test_a_long_run_of_repeats_names_the_first_lines(repo: GitRepo, cli: Any) -> None:
+    repo.write("app/__init__.py", "")
+    repo.commit("base")
+    funcs = [f"def render_{i}(src):\n    env = Environment(loader=DictLoader({{'foo': src}}))\n    return env\n"
+             for i in range(14)]
+    repo.write("app/many.py", "from jinja2 import DictLoader, Environment\n\n\n" + "\n\n".join(funcs))
+    r = cli(repo.path, "review", "--analyzers", "bandit", "--format", "json", "--no-cache")
+    (posted,) = json.loads(r.out)["comments"]
+    assert posted["line"] == 5
+    assert posted["body"].endswith("The same at lines 10, 15, 20, 25, 30, 35, 40, 45, 50, 55 and 3 more of this file.")
