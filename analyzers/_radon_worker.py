@@ -2,12 +2,12 @@
 
 Run by path through ``reviewbot.procs.python`` (an isolated interpreter that cannot import from the reviewed tree) as
 ``WORKER INPUT START`` from an empty directory; never as a script (the script's directory, ours, holds modules named
-``radon.py`` and ``pylint.py`` that would shadow the real ones). INPUT is a JSON
-list of {"text", "want", "mi"} jobs (``want``: the functions to measure; ``mi``: whether to compute the
-maintainability index, default true); from index START
-on, one JSON line per source is written and flushed, so the parent can give each source its own time limit
-(``mi_visit`` can stall for a minute on a file with long multi-line literals), kill this process when one
-overruns, and start a new one after it. Imports nothing from reviewbot.
+``radon.py`` and ``pylint.py`` that would shadow the real ones). INPUT is a JSON list of {"text", "want", "mi",
+"asserts"} jobs (``want``: the functions to measure; ``mi``: whether to compute the maintainability index, default
+true; ``asserts``: whether ``assert`` counts as a branch, default false); from index START on, one JSON line per
+source is written and flushed, so the parent can give each source its own time limit (``mi_visit`` can stall for
+a minute on a file with long multi-line literals), kill this process when one overruns, and start a new one after
+it. Imports nothing from reviewbot.
 """
 
 from __future__ import annotations
@@ -28,10 +28,12 @@ def _mi(source: str) -> float | None:
         return None
 
 
-def functions(text: str, want: set[tuple[str, int]] | None = None, mi: bool = True) -> list[dict[str, Any]]:
+def functions(
+    text: str, want: set[tuple[str, int]] | None = None, mi: bool = True, asserts: bool = False
+) -> list[dict[str, Any]]:
     """Every function and method (closures included) with its qualified name, lines, cc and mi (None unless
     ``mi``); only those in ``want`` (qualified name, def line) when given: the maintainability index is the
-    expensive part."""
+    expensive part. ``assert`` statements count as branches only when ``asserts`` is set."""
     from radon.complexity import cc_rank, cc_visit
 
     lines = text.splitlines(keepends=True)
@@ -64,7 +66,7 @@ def functions(text: str, want: set[tuple[str, int]] | None = None, mi: bool = Tr
         for inner in cls.inner_classes:
             add_class(inner, qualname + ".")
 
-    for block in cc_visit(text):  # classes, top-level functions, and (again) every method
+    for block in cc_visit(text, no_assert=not asserts):  # classes, top-level functions, and (again) every method
         if hasattr(block, "methods"):
             add_class(block, "")
         elif not getattr(block, "is_method", False):
@@ -85,7 +87,8 @@ def main(argv: list[str]) -> int:
         job = jobs[index]
         want = None if job.get("want") is None else {(str(n), int(line)) for n, line in job["want"]}
         try:
-            record: dict[str, Any] = {"i": index, "functions": functions(job["text"], want, bool(job.get("mi", True)))}
+            record: dict[str, Any] = {"i": index, "functions": functions(
+                job["text"], want, bool(job.get("mi", True)), bool(job.get("asserts", False)))}
         except Exception as exc:  # noqa: BLE001 - reported per source, the next one still runs
             record = {"i": index, "error": f"{type(exc).__name__}: {exc}"}
         sys.stdout.write(json.dumps(record) + "\n")

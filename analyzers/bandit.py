@@ -11,13 +11,13 @@ from __future__ import annotations
 import json
 import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 from reviewbot import procs
-from reviewbot.analyzers import _source
+from reviewbot.analyzers import _roundtrip, _source
 from reviewbot.analyzers.base import AnalysisContext, SourceFile
 from reviewbot.analyzers.base import Options as BaseOptions
 
@@ -90,7 +90,30 @@ class Bandit:
             notes.append(f"{where}: bandit could not analyze it: {err.get('reason', 'unknown error')}")
         symbols = _source.Symbols()
         findings = [f for f in (_finding(r, by_path, symbols) for r in results) if f is not None]
+        findings, round_trips = _without_round_trips(findings, by_path.values())
+        notes += round_trips
         return AnalyzerResult(findings=tuple(findings), notes=tuple(notes), silenced=_silenced(items, results, opts, ctx))
+
+
+def _without_round_trips(
+    findings: Sequence[Finding], files: Iterable[SourceFile]
+) -> tuple[list[Finding], list[str]]:
+    """``findings`` without B301 on pickle round trips (``_roundtrip``), and a note per file that had some."""
+    texts = {sf.path: sf.text for sf in files}
+    lines: dict[str, set[int]] = {}
+    kept: list[Finding] = []
+    dropped: dict[str, int] = {}
+    for f in findings:
+        if f.rule_id in _roundtrip.RULES and f.path in texts:
+            if f.path not in lines:
+                lines[f.path] = _roundtrip.round_trip_lines(texts[f.path])
+            if f.line in lines[f.path]:
+                dropped[f.path] = dropped.get(f.path, 0) + 1
+                continue
+        kept.append(f)
+    notes = [f"{path}: {n} pickle round trip(s) (loads of what dumps just made) not reported as unsafe "
+             "deserialization" for path, n in dropped.items()]
+    return kept, notes
 
 
 def _run(items: Sequence[_source.Target], opts: BanditOptions, ctx: AnalysisContext, *flags: str) -> dict[str, Any] | str:

@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 from reviewbot import procs
-from reviewbot.analyzers import _source
+from reviewbot.analyzers import _dynamic_names, _source
 from reviewbot.analyzers._pylint_messages import CONFIG_MESSAGES, DEFECTS, SURE
 from reviewbot.analyzers.base import AnalysisContext, SourceFile
 from reviewbot.analyzers.base import Options as BaseOptions
@@ -158,6 +158,7 @@ class Pylint:
         stdlib = {(by_path[p].path, ln, col, sym): mod for (p, ln, col, sym), mod in versioned.items() if p in by_path}
         ignored: dict[str, set[int]] = {}
         unpacked: dict[str, set[tuple[int, int]]] = {}
+        dynamic: dict[str, str | None] = {}  # path -> how the module binds names at run time (_dynamic_names)
         findings: list[Finding] = []
         silenced: list[Silenced] = []
         for msg in messages:
@@ -178,6 +179,14 @@ class Pylint:
                 if sf.path not in unpacked:
                     unpacked[sf.path] = _unpacking_targets(sf.text)
                 if (msg.get("line"), msg.get("column")) in unpacked[sf.path]:
+                    continue
+            if str(msg.get("symbol", "")) in _dynamic_names.UNKNOWABLE:
+                if sf.path not in dynamic:
+                    dynamic[sf.path] = _dynamic_names.binds_names_at_run_time(sf.text)
+                    if dynamic[sf.path]:
+                        notes.append(f"{sf.path}: binds global names at run time ({dynamic[sf.path]}); pylint's "
+                                     "undefined names not reported")
+                if dynamic[sf.path]:
                     continue
             finding = _finding(msg, sf)
             module = stdlib.get((sf.path, finding.line, finding.column, finding.rule_id))

@@ -7,7 +7,7 @@ in a child process (``_radon_worker``) that reports source by source; each sourc
 noted, and a new child carries on with the next one.
 
 A Finding when a changed function crosses ``cc_threshold`` or its complexity grows by ``cc_jump`` or more
-("parse() went from 6 (B) to 17 (C)").
+("parse() went from 6 (B) to 17 (C)"). ``assert`` statements are not counted as branches (``count_asserts``).
 """
 
 from __future__ import annotations
@@ -44,6 +44,10 @@ class RadonOptions(BaseOptions):
 
     cc_threshold: int = Field(default=10, ge=1)  # a finding when a function goes above this (11+ is rank C)
     cc_jump: int = Field(default=5, ge=1)  # ... or grows by at least this much
+    # radon counts each ``assert`` as a branch by default: a straight test of 15 asserts would be "rank C, consider
+    # splitting it". An assert adds no path a reader follows (it holds or the program stops), so it is not counted
+    # (radon's own ``no_assert``) unless this is set.
+    count_asserts: bool = False
     file_timeout: float = Field(default=20.0, gt=0)  # seconds per source (before and after count separately)
     # The maintainability index of each changed function, for the LLM reviewer's prompts (nothing else reads it,
     # and it is most of radon's time): a review with no LLM configured turns it off.
@@ -83,13 +87,14 @@ class Radon:
             if pairs:
                 plans.append(_FilePlan(sf, pairs, new_funcs, old_funcs))
         jobs: list[tuple[_FilePlan, str, dict[str, Any]]] = []
+        flags = {"mi": opts.maintainability, "asserts": opts.count_asserts}
         for plan in plans:
             want_new = [[s.name, plan.new_funcs[s]] for _, s in plan.pairs if s is not None]
             want_old = [[s.name, plan.old_funcs[s]] for s, _ in plan.pairs if s is not None]
             if want_new:
-                jobs.append((plan, "after", {"text": plan.sf.text, "want": want_new, "mi": opts.maintainability}))
+                jobs.append((plan, "after", {"text": plan.sf.text, "want": want_new, **flags}))
             if want_old and plan.sf.before is not None:
-                jobs.append((plan, "before", {"text": plan.sf.before, "want": want_old, "mi": opts.maintainability}))
+                jobs.append((plan, "before", {"text": plan.sf.before, "want": want_old, **flags}))
         if not jobs:
             return AnalyzerResult(notes=tuple(notes))
         results, error = _measure([job for _, _, job in jobs], opts, (ctx.workdir, ctx.repo_root))

@@ -15,6 +15,12 @@ In this order, the first rule that applies decides (the reason is kept for the s
 4. a tests directory (``tests``, ``test``, ``testing``) or a test module name: tests;
 5. everything else: source. Package code is never reclassified by its findings: a syntax error or an undefined
    name in a module that runs is what a review must show.
+
+In test code, bandit's findings are info at most (``in_test_code``): bandit matches a dangerous call or setting
+wherever it is, whatever flows into it, and in a test the data is the test's own and the code does not ship.
+semgrep's default ignore skips test directories for the same reason, and so do the rules of our pack that match a
+call or setting alone (``paths: exclude`` in rules/security); taint rules, where a request's data must reach the
+sink, still report in tests.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ import re
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, field_validator
@@ -33,7 +39,7 @@ from pydantic import BaseModel, ConfigDict, field_validator
 from reviewbot import git
 from reviewbot.analyzers.base import SourceFile
 from reviewbot.errors import ReviewbotError
-from reviewbot.models import ClassifiedFile, FileKind, Finding
+from reviewbot.models import ClassifiedFile, FileKind, Finding, Severity
 
 TEST_DIRS = frozenset({"tests", "test", "testing"})
 DATA_DIRS = frozenset({"testdata", "test_data", "test-data", "fixtures", "__snapshots__", "snapshots"})
@@ -48,6 +54,9 @@ NOT_A_MODULE = frozenset({
     "yield-outside-function", "not-in-loop", "nonlocal-without-binding", "undefined-all-variable",
 })
 NOT_A_MODULE_MIN = 3
+# tools whose security checks match a call or setting alone (no data flow): info at most in test code
+SINK_ONLY_TOOLS = frozenset({"bandit"})
+IN_TEST_CODE = " (in test code: the data is the test's own and the code does not ship)"
 _READS = re.compile(r"\b(?:open|read_text|read_bytes|read|load|loads)\s*\(")
 TREE_NAMES = 50  # file names looked up in the tree's test modules, at most
 TREE_MODULES = 50  # test modules of the tree read, at most
@@ -283,3 +292,16 @@ def summary_line(files: Sequence[ClassifiedFile]) -> str:
 def matters_in_data(category: str, cwe: int | None) -> bool:
     """Whether a finding or comment in a data file is still reported: secrets and security issues only."""
     return category == "security" or cwe is not None
+
+
+def in_test_code(findings: Sequence[Finding], kinds: Classification) -> tuple[tuple[Finding, ...], int]:
+    """``findings`` with those of ``SINK_ONLY_TOOLS`` in test files at info level, and how many were lowered."""
+    out: list[Finding] = []
+    lowered = 0
+    for f in findings:
+        if f.tool in SINK_ONLY_TOOLS and f.severity is not Severity.INFO and kinds.kind(f.path) is FileKind.TESTS:
+            out.append(replace(f, severity=Severity.INFO, message=f.message + IN_TEST_CODE))
+            lowered += 1
+        else:
+            out.append(f)
+    return tuple(out), lowered

@@ -196,6 +196,7 @@ def run_review(
         if baseline is not None:
             findings, known = baseline.filter(findings, files, settings.file.filter)
         findings, in_data = _outside_data(findings, kinds)
+        findings, in_tests = filekinds.in_test_code(findings, kinds)
         placed, outside, elsewhere = _place_findings(findings, files, settings)
         evidence = replace(evidence, findings=placed)
         inp = ReviewInput(patch, files, evidence, settings, workdir, source.root, source.rev, kinds)
@@ -219,7 +220,7 @@ def run_review(
         analyzers=evidence.statuses,
         metrics=tuple(m for m in evidence.metrics if m.name == "cc" and m.delta),
         cut=cut,
-        notes=read_notes + screened.notes + stats.notes + ranked.notes + tuple(notes),
+        notes=read_notes + screened.notes + _tests_note(in_tests) + stats.notes + ranked.notes + tuple(notes),
         moved_to_summary=_kinded(ranked.moved_to_summary + tuple(_summary_comment(f) for f in elsewhere), kinds),
         python=python,
         file_kinds=kinds.files,
@@ -233,6 +234,13 @@ def run_review(
         _kinded(ranked.over_budget, kinds),
     )
     return publishable(review, guard if guard is not None else Guard.for_run(settings))
+
+
+def _tests_note(lowered: int) -> tuple[str, ...]:
+    if not lowered:
+        return ()
+    return (f"{lowered} bandit finding{'s' if lowered != 1 else ''} in test code ranked as info (the data is the "
+            "test's own and the code does not ship)",)
 
 
 def _reported_in(kind: FileKind, category: str, cwe: int | None) -> bool:

@@ -5,6 +5,10 @@ The noise budget (``max-comments``, ``max-comments-per-file``) is spread: one to
 ``src/``; files at the root count as one) gets at most half of ``max-comments`` (at least 1) while other directories
 have comments waiting; what is left after every directory had its share goes to the best comments held back.
 
+A comment that repeats a better one in the same file (same tool and rule on a line of the same text, e.g. one
+copy-pasted call flagged three times) is not posted again: the first says where else it applies, the repeats end up
+over the budget (``repeat``).
+
 A comment that clears the threshold but not the budget ends up in ``Ranked.over_budget`` (JSON and SARIF carry it;
 nothing posts it). Everything else that is not reported (below the threshold, merged) ends up in ``Ranked.rejected``.
 Each has a ``budget`` step saying why, and the reasons are counted for the summary (``Ranked.cut``).
@@ -106,6 +110,40 @@ def merge_overlapping(comments: Sequence[Comment], min_score: float) -> tuple[li
     return merged, folded
 
 
+def _repeat_key(c: Comment) -> tuple[str, str, str]:
+    return (c.path, c.origin, " ".join(c.code.split()))
+
+
+REPEATS_LISTED = 10  # line numbers named in the comment that the repeats fold into
+
+
+def _elsewhere(lines: list[int]) -> str:
+    """``The same at lines 10, 15 of this file.`` (at most ``REPEATS_LISTED`` numbers, then how many more)."""
+    shown = ", ".join(str(n) for n in lines[:REPEATS_LISTED])
+    more = f" and {len(lines) - REPEATS_LISTED} more" if len(lines) > REPEATS_LISTED else ""
+    return f"The same at line{'s' if len(lines) > 1 else ''} {shown}{more} of this file."
+
+
+def fold_repeats(comments: Sequence[Comment], min_score: float) -> tuple[list[Comment], list[Comment]]:
+    """(comments with one per repeat group, the repeats): among comments that clear the threshold, the best of each
+    group with the same file, origin and flagged text leads and lists the other lines in its body."""
+    groups: dict[tuple[str, str, str], list[Comment]] = {}
+    for c in sorted(comments, key=rank_key):
+        if c.score >= min_score and c.code.strip():
+            groups.setdefault(_repeat_key(c), []).append(c)
+    leads: dict[int, Comment] = {}
+    repeats: list[Comment] = []
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        lead, rest = group[0], group[1:]
+        leads[id(lead)] = replace(lead, body=f"{lead.body.rstrip()}\n\n{_elsewhere(sorted(c.line for c in rest))}")
+        repeats += [with_step(c, "budget", f"repeats the comment at {lead.path}:{lead.line}") for c in rest]
+    repeated = {id(c) for g in groups.values() for c in g[1:]}
+    kept = [leads.get(id(c), c) for c in comments if id(c) not in repeated]
+    return kept, repeats
+
+
 def apply_budget(
     comments: Sequence[Comment], *, min_score: float, max_total: int, max_per_file: int
 ) -> tuple[list[Comment], list[Comment], list[Comment], Counter[str]]:
@@ -159,10 +197,14 @@ def rank(comments: Sequence[Comment], *, min_score: float, max_total: int, max_p
     """Merge, then threshold and budget: the reported comments best first, those over the budget, everything else
     rejected; every cut counted."""
     merged, folded = merge_overlapping(comments, min_score)
+    merged, repeats = fold_repeats(merged, min_score)
     reported, over, below, reasons = apply_budget(
         merged, min_score=min_score, max_total=max_total, max_per_file=max_per_file
     )
     if folded:
         reasons["merged-into-overlapping"] += len(folded)
+    if repeats:
+        reasons["repeat"] += len(repeats)
+    over += repeats
     over.sort(key=rank_key)
     return Ranked(tuple(reported), tuple(below + folded), tuple(sorted(reasons.items())), over_budget=tuple(over))

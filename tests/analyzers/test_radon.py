@@ -106,3 +106,38 @@ def test_a_stalling_file_gets_its_time_limit_and_the_rest_is_measured() -> None:
     assert "stall.py: radon timed out after 0.5 s" in res.notes
     assert metric(res, "after.py", "later").after == 4.0
     assert not any(m.path == "stall.py" for m in res.metrics)
+
+
+# A straight test: three loops and a row of asserts, no other branch (urllib3's header-name test has this shape).
+STRAIGHT_TEST = '''\
+from app.headers import is_legal_name
+
+
+def test_legal_header_names():
+    assert is_legal_name(b"foo"), "foo"
+    assert is_legal_name(b"foo-bar"), "foo-bar"
+    assert is_legal_name(b"foo-bar-baz"), "foo-bar-baz"
+    for i in range(0x00, 0x20):
+        assert not is_legal_name(f"foo{chr(i)}bar".encode()), i
+    for i in range(0x41, 0x5A):
+        assert not is_legal_name(f"foo{chr(i)}bar".encode()), i
+    for i in range(0x7F, 0xFF):
+        assert not is_legal_name(f"foo{chr(i)}bar".encode()), i
+    assert not is_legal_name(b"foo bar"), "foo bar"
+    assert not is_legal_name(b"Foo-Bar"), "Foo-Bar"
+    assert not is_legal_name(b":foo"), ":foo"
+    assert not is_legal_name(b"foo:bar"), "foo:bar"
+    assert not is_legal_name(b"foo:"), "foo:"
+'''
+
+
+def test_asserts_are_not_branches() -> None:
+    """A row of asserts is one path: radon's default (+1 per assert) made this test "complexity 15 (C), consider
+    splitting it"; it is 4 (the function and its three loops)."""
+    files = [changed("tests/test_headers.py", STRAIGHT_TEST)]
+    res = Radon().analyze(files, AnalysisContext(Path("/x"), RadonOptions()))
+    assert metric(res, "tests/test_headers.py", "test_legal_header_names").after == 4.0
+    assert res.findings == ()
+    counted = Radon().analyze(files, AnalysisContext(Path("/x"), RadonOptions(count_asserts=True)))
+    assert metric(counted, "tests/test_headers.py", "test_legal_header_names").after == 15.0
+    assert [f.rule_id for f in counted.findings] == ["complexity-threshold"]

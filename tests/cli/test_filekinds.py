@@ -154,3 +154,41 @@ def test_an_input_a_test_of_the_tree_reads_as_text_is_data(repo: GitRepo, cli: A
     assert reasons == {"tests/formatting/sample_x.py": ("data", "read as text by tests/test_fmt.py"),
                        "tests/formatting/helper.py": ("tests", "under tests/")}
     assert [c["path"] for c in doc["comments"]] == ["tests/formatting/helper.py"]
+
+
+TEMPLATES = '''\
+import subprocess
+
+from jinja2 import DictLoader, Environment
+
+
+def render(src, **ctx):
+    env = Environment(loader=DictLoader({"foo": src}))
+    return env.get_template("foo").render(**ctx)
+
+
+def build(cmd):
+    return subprocess.call(cmd, shell=True)
+'''
+
+
+def test_bandit_in_test_code_is_info(repo: GitRepo, cli: Any) -> None:
+    """The same calls in package code and in a test module (the shape of jinja2's tests/test_compile.py): bandit's
+    match-the-call checks are reported in the package only; in the test they are info, in the JSON, not posted."""
+    repo.write("yak/__init__.py", "")
+    repo.commit("base")
+    repo.write("yak/pages.py", TEMPLATES)
+    repo.write("tests/test_pages.py", TEMPLATES.replace("def render(", "def test_render(").replace(
+        "def build(", "def test_build("))
+    code, doc = review_json(cli, repo, "--analyzers", "bandit")
+    assert sorted((c["path"], c["origin"]) for c in doc["comments"]) == [
+        ("yak/pages.py", "bandit:B602"), ("yak/pages.py", "bandit:B701")]
+    in_tests = {c["origin"]: c for c in doc["rejected"] if c["path"] == "tests/test_pages.py"}
+    assert set(in_tests) >= {"bandit:B602", "bandit:B701"}
+    for origin in ("bandit:B602", "bandit:B701"):
+        assert in_tests[origin]["severity"] == "info"
+        assert in_tests[origin]["body"].endswith(
+            "(in test code: the data is the test's own and the code does not ship)")
+    assert "2 bandit findings in test code ranked as info (the data is the test's own and the code does not ship)" in (
+        doc["summary"]["notes"])
+    assert code == 1  # the package's errors still fail the run

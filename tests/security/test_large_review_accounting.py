@@ -39,9 +39,10 @@ N = 7  # the PR number
 
 # -- the pull requests ---------------------------------------------------------------------------------------------
 def _many() -> str:
-    """420 functions, one real bandit finding each: shell=True (error), eval and pickle (warnings)."""
-    calls = ["subprocess.call(x, shell=True)", "eval(x)", "pickle.loads(x)"]
-    funcs = [f"def f{i}(x):\n    return {calls[i % 3]}\n" for i in range(420)]
+    """420 functions, one real bandit finding each: shell=True (error), eval and pickle (warnings). Each flagged line
+    has its own text (the argument's name): a finding repeated on lines of the same text is one comment."""
+    calls = ["subprocess.call(x{i}, shell=True)", "eval(x{i})", "pickle.loads(x{i})"]
+    funcs = [f"def f{i}(x{i}):\n    return {calls[i % 3].format(i=i)}\n" for i in range(420)]
     return "import pickle\nimport subprocess\n\n\n" + "\n\n".join(funcs)
 
 
