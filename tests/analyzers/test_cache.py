@@ -188,3 +188,17 @@ def test_a_failing_cache_hook_only_costs_the_cache(workdir: Path, setup: tuple[l
     ev = run([BrokenSettings()], files, workdir, cache, {"echo": LogOptions(log=str(log))})
     assert ev.statuses[0].status is Status.OK and len(ev.findings) == 4 and ev.statuses[0].cached == 0
     assert not list(cache.root.rglob("*.json"))
+
+
+def test_a_changed_adapter_misses(workdir: Path, setup: tuple[list[SourceFile], Path, Cache],
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """An upgrade that changes an adapter's filters without a new version number is not served old results."""
+    import reviewbot.analysis as analysis
+
+    files, log, cache = setup
+    opts = {"echo": LogOptions(log=str(log))}
+    run([Echo()], files, workdir, cache, opts)
+    monkeypatch.setattr(analysis, "_adapters_digest", lambda: "another-adapter-code")
+    ev = run([Echo()], files, workdir, cache, opts)
+    assert ev.statuses[0].cached == 0 and len(analyzed(log)) == 8
+    assert len(analysis.__dict__["_adapters_digest"]()) > 0
