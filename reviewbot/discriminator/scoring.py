@@ -107,8 +107,12 @@ W_LLM_CONFIDENCE = 1.0
 W_LLM_SAMPLES = 1.0  # k of n samples raise these lines: 0 when all do, -W when only this one does
 W_LLM_AGREEMENT = 0.8  # per analyzer flagging the same lines, at most MAX_COUNTED
 W_LLM_MINOR = -1.0  # style, documentation, testing, maintainability, complexity: rarely what a reviewer must hear
-# the model's second look at its own comment (the verify prompt), times that verdict's confidence
-W_RECHECK = {"true_positive": 1.5, "false_positive": -2.5, "uncertain": -0.8}
+# A comment the verify prompt judged is scored by the model fitted with that verdict (real-change evaluation, train
+# split): the unchecked terms shrink to W_CHECKED_PRIOR of their weight, the verdict carries the rest (right and
+# wrong times the verdict's confidence); CHECKED_BIAS puts min-score 0.5 where 0.7 was on train.
+W_CHECKED_PRIOR = 0.26
+CHECKED_BIAS = -1.82
+W_RECHECK = {"true_positive": 2.17, "false_positive": -0.29, "uncertain": 0.75}
 MINOR_CATEGORIES = frozenset({"style", "documentation", "testing", "maintainability", "complexity"})
 
 
@@ -270,7 +274,9 @@ def llm_terms(s: Signals) -> dict[str, float]:
     if s.category in MINOR_CATEGORIES:
         t["minor-category"] = W_LLM_MINOR
     if s.recheck in W_RECHECK:
+        t = {k: W_CHECKED_PRIOR * v for k, v in t.items()}
         scale = 1.0 if s.recheck == "uncertain" else s.recheck_confidence
+        t["checked-bias"] = CHECKED_BIAS
         t["second-look"] = W_RECHECK[s.recheck] * scale
     if suggestion_ok(s) and s.target_resolved is True:
         t["resolves-target"] = W_RESOLVES_TARGET

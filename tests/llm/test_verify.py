@@ -91,9 +91,12 @@ def test_verify_is_off_by_default_and_a_missing_verdict_leaves_the_comment_unche
 
 def test_the_second_look_moves_the_score() -> None:
     base = dict(severity=Severity.WARNING, confidence=0.7, from_llm=True, samples_flag=(2, 2))
-    plain = scoring.score(scoring.Signals(**base))[0]  # type: ignore[arg-type]
+
     confirmed = scoring.score(scoring.Signals(**base, recheck="true_positive", recheck_confidence=0.9))  # type: ignore[arg-type]
     doubted = scoring.score(scoring.Signals(**base, recheck="false_positive", recheck_confidence=0.9))  # type: ignore[arg-type]
     uncertain = scoring.score(scoring.Signals(**base, recheck="uncertain", recheck_confidence=0.9))  # type: ignore[arg-type]
-    assert doubted[0] < uncertain[0] < plain < confirmed[0]
+    assert doubted[0] < 0.5 and uncertain[0] < 0.5 and doubted[0] < uncertain[0] < confirmed[0]
+    sure = scoring.score(scoring.Signals(**{**base, "severity": Severity.ERROR, "confidence": 0.8},  # type: ignore[arg-type]
+                                         recheck="true_positive", recheck_confidence=0.9))
+    assert sure[0] >= 0.5  # a confirmed, confident error is posted
     assert "second-look" in confirmed[1] and "second-look" not in scoring.score(scoring.Signals(**base))[1]  # type: ignore[arg-type]
