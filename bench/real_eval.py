@@ -77,9 +77,8 @@ def cmd_dump(args: argparse.Namespace) -> int:
             return b.case.id, (b, folder, [e for e in done if spec is None or e["label"].startswith("verify:")])
         cassette_path, env = None, None
         if spec is not None and got is not None:
-            cassette_path = args.work / "cassettes" / f"dump-{args.set}" / f"{b.case.id}.json"
-            cassette_path.parent.mkdir(parents=True, exist_ok=True)
-            cassette_path.write_text(json.dumps(blind.cassette(got.get(b.case.id, []), model, spec.samples)))
+            cassette_path = blind.write_cassette(args.work / "cassettes" / f"dump-{args.set}" / f"{b.case.id}.json",
+                                                 got.get(b.case.id, []), model, spec.samples)
             # the ranking is not needed to dump: no re-analysis of the suggestions
             env = {**spec.env(), "REVIEWBOT_LLM_VERIFY": "true", "REVIEWBOT_VERIFY": "false"}
         entries = blind.dump_case(b, folder, evidence=not args.no_evidence, cache_dir=args.work / "cache",

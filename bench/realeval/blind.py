@@ -126,6 +126,13 @@ def collect(set_name: str, out: Path, model: str, note: str, sample: int = 1,
     return kept, problems
 
 
+def write_cassette(path: Path, entries: Iterable[dict[str, Any]], model: str, samples: int = 1) -> Path:
+    """``cassette(...)`` written to ``path`` (folders made); returns ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(cassette(entries, model, samples)))
+    return path
+
+
 def cassette(entries: Iterable[dict[str, Any]], model: str, samples: int = 1) -> dict[str, Any]:
     """A reviewbot cassette from stored answers (sample 1..``samples`` of each label joined as ``n`` replies when
     the review asks for more than one)."""

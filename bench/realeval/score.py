@@ -166,9 +166,8 @@ def run_system(system: str, cases: Sequence[Built], work: Path, jobs: int = 2) -
         tag = f"{spec.tag}-{digest}"
 
         def build(b: Built) -> list[str]:
-            path = work / "cassettes" / tag / f"{b.case.id}.json"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps(blind.cassette(got.get(b.case.id, []), data["model"], spec.samples)))
+            path = blind.write_cassette(work / "cassettes" / tag / f"{b.case.id}.json", got.get(b.case.id, []),
+                                        data["model"], spec.samples)
             return ["--llm-cassette", str(path)]
     else:
         raise SystemExit(f"unknown system {system!r} (static, raw:SET, bot:SET, bot:SET*2, frozen:NAME)")

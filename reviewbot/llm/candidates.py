@@ -114,6 +114,14 @@ def review_candidates(
     return out
 
 
+def _first_by_id(verdicts: Sequence[TriageVerdict]) -> dict[str, TriageVerdict]:
+    """Each id's first verdict (a model that answers an id twice is taken at its first word)."""
+    by_id: dict[str, TriageVerdict] = {}
+    for v in verdicts:
+        by_id.setdefault(v.id.strip(), v)
+    return by_id
+
+
 def apply_triage(
     verdicts: Sequence[TriageVerdict],
     *,
@@ -125,9 +133,7 @@ def apply_triage(
     tally: Tally,
 ) -> list[Candidate]:
     """Adjust ``static`` (finding -> its candidate) in place; return the LLM's fixes as extra candidates."""
-    by_id: dict[str, TriageVerdict] = {}
-    for v in verdicts:
-        by_id.setdefault(v.id.strip(), v)
+    by_id = _first_by_id(verdicts)
     extra: list[Candidate] = []
     for finding in sent:
         found = by_id.get(ids[finding])
@@ -221,9 +227,7 @@ def apply_verify(
 ) -> dict[int, Candidate]:
     """id(candidate) -> the candidate with the verdict of its comment recorded (candidates without a verdict are
     left out)."""
-    by_id: dict[str, TriageVerdict] = {}
-    for v in verdicts:
-        by_id.setdefault(v.id.strip(), v)
+    by_id = _first_by_id(verdicts)
     out: dict[int, Candidate] = {}
     for cid, group in groups:
         v = by_id.get(cid)
