@@ -20,7 +20,6 @@ Per-file notes follow one convention so they can be cached with their file: they
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
@@ -37,7 +36,7 @@ from typing import Any, Literal
 from reviewbot import __version__, procs
 from reviewbot.analyzers.base import AnalysisContext, Analyzer, Options, SourceFile
 from reviewbot.analysis_worker import one_line as _one_line
-from reviewbot.cache import Cache, make_key
+from reviewbot.cache import Cache, adapters_digest, make_key
 from reviewbot.models import AnalyzerResult, AnalyzerStatus, Evidence, Fact, Finding, Metric, Silenced, Status
 
 GRACE = 10.0  # seconds past an analyzer's own timeout before its worker is killed
@@ -130,21 +129,6 @@ def _file_key(sf: SourceFile) -> list[Any]:
     return [sf.path, sf.old_path, _hash_text(sf.text), _hash_text(sf.before), sorted(sf.added_lines), list(sf.hunks)]
 
 
-@functools.cache
-def _adapters_digest() -> str:
-    """A digest of the analyzer adapters' own code (the package ``reviewbot.analyzers``): their filters and
-    mappings decide what a cached result holds, so a changed adapter must not be answered from an old entry even
-    when reviewbot's version number did not move."""
-    import reviewbot.analyzers as package
-
-    h = hashlib.sha256()
-    for folder in package.__path__:
-        for path in sorted(Path(folder).rglob("*.py")):
-            h.update(path.name.encode())
-            h.update(path.read_bytes())
-    return h.hexdigest()[:16]
-
-
 def _settings(analyzer: Analyzer, ctx: AnalysisContext) -> str:
     hook = getattr(analyzer, "settings_key", None)
     if hook is not None:
@@ -174,7 +158,7 @@ def _plan(
     misses = list(files)
     try:
         if cache is not None:
-            base = [__version__, _adapters_digest(), name, version, opts.model_dump_json(), ctx.scope, ctx.python,
+            base = [__version__, adapters_digest(), name, version, opts.model_dump_json(), ctx.scope, ctx.python,
                     _settings(analyzer, ctx)]
             if getattr(analyzer, "per_file", False):
                 misses = []

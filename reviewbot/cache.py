@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import hashlib
 import json
 import os
@@ -35,6 +36,21 @@ def make_key(*parts: object) -> str:
     """A hex digest over ``parts`` (JSON-encoded, so ("a", "bc") and ("ab", "c") differ)."""
     blob = json.dumps([SCHEMA, *parts], sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@functools.cache
+def adapters_digest() -> str:
+    """A digest of the analyzer adapters' own code (the package ``reviewbot.analyzers``): their filters and
+    mappings decide what a cached result holds, so a changed adapter must not be answered from an old entry even
+    when reviewbot's version number did not move."""
+    import reviewbot.analyzers as package
+
+    h = hashlib.sha256()
+    for folder in package.__path__:
+        for path in sorted(Path(folder).rglob("*.py")):
+            h.update(path.name.encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()[:16]
 
 
 class Cache:

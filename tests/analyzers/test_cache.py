@@ -194,11 +194,12 @@ def test_a_changed_adapter_misses(workdir: Path, setup: tuple[list[SourceFile], 
                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """An upgrade that changes an adapter's filters without a new version number is not served old results."""
     import reviewbot.analysis as analysis
+    import reviewbot.cache as cache_module
 
     files, log, cache = setup
     opts = {"echo": LogOptions(log=str(log))}
     run([Echo()], files, workdir, cache, opts)
-    monkeypatch.setattr(analysis, "_adapters_digest", lambda: "another-adapter-code")
+    monkeypatch.setattr(analysis, "adapters_digest", lambda: "another-adapter-code")
     ev = run([Echo()], files, workdir, cache, opts)
     assert ev.statuses[0].cached == 0 and len(analyzed(log)) == 8
-    assert len(analysis.__dict__["_adapters_digest"]()) > 0
+    assert len(cache_module.adapters_digest()) == 16
