@@ -43,4 +43,4 @@ def load(name: str) -> Analyzer:
         cls = getattr(importlib.import_module(module_name), attr)
     except (ImportError, AttributeError) as exc:
         raise ConfigError(f"analyzer {name!r} could not be loaded from {target}: {exc}") from exc
-    return cls()  # type: ignore[no-any-return]
+    return cls()

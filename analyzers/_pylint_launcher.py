@@ -61,7 +61,7 @@ def confine(workdir: str) -> bool:
                 raise AstroidImportError(f"{modname}: not part of the review (installed next to reviewbot)")
         return found
 
-    AstroidManager.file_from_module_name = confined  # type: ignore[method-assign]
+    AstroidManager.file_from_module_name = confined
     return True
 
 

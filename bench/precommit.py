@@ -52,7 +52,10 @@ def snapshot(dest: Path, env: dict[str, str]) -> str:
     listed = run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], ROOT, env).stdout
     for rel in filter(None, listed.split("\0")):
         src = ROOT / rel
-        if src.is_file() and not src.is_symlink():
+        if src.is_symlink():  # reviewbot/{analyzers,prompts,rules}: links stay links, as a git clone has them
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            (dest / rel).symlink_to(os.readlink(src))
+        elif src.is_file():
             (dest / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, dest / rel)
     run(["git", "init", "-q", "-b", "main"], dest, env)

@@ -145,7 +145,7 @@ def screen(candidate: Settings, reference: Settings | None, fallback: Settings) 
     so every value counts as changed) and is not harmless replaced by ``fallback``'s value: the trusted settings,
     which are the base version's, or the defaults when there is no base version to take values from (a patch,
     whose pre-image is only compared with)."""
-    out, replaced = candidate, []
+    out, replaced = candidate, list[str]()
     for key in KEYS:
         changed = [p for p in key.paths if reference is None or get(out, p) != get(reference, p)]
         if not changed or key.allowed(out, fallback):

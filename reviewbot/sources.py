@@ -22,9 +22,14 @@ _DIFF_FLAGS = ("diff", "--no-ext-diff", "--no-color", "--no-textconv", "-M", "--
 
 
 class Source(Protocol):
-    description: str
-    root: Path | None  # repository (or directory) the paths are relative to
-    rev: str | None  # commit holding the post-image; None when it is the working tree or index
+    @property
+    def description(self) -> str: ...
+
+    @property
+    def root(self) -> Path | None: ...  # repository (or directory) the paths are relative to
+
+    @property
+    def rev(self) -> str | None: ...  # commit holding the post-image; None when it is the working tree or index
 
     def patch(self) -> Patch: ...
 

@@ -21,4 +21,4 @@ class Renderer(Protocol):
 
 def renderer(fmt: str) -> Renderer:
     module = importlib.import_module(FORMATS[fmt])
-    return module.render  # type: ignore[no-any-return]
+    return module.render

@@ -53,7 +53,10 @@ def snapshot(dest: Path, env: dict[str, str]) -> str:
     assert listed.returncode == 0, listed.stderr
     for rel in filter(None, listed.stdout.split("\0")):
         src = ROOT / rel
-        if src.is_file() and not src.is_symlink():
+        if src.is_symlink():  # reviewbot/{analyzers,prompts,rules}: links stay links, as a git clone has them
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            (dest / rel).symlink_to(os.readlink(src))
+        elif src.is_file():
             (dest / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, dest / rel)
     for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "snapshot"]):

@@ -93,3 +93,29 @@ def test_installed_wheel_reviews_next_to_a_decoy_analyzers_package(wheel: Path, 
         cwd=repo.path, capture_output=True, text=True, env=env, check=True,
     )
     assert str(env_dir) in probe.stdout
+
+
+def test_the_checkout_is_the_package_tree(wheel: Path, tmp_path: Path) -> None:
+    """From the repository root, the checkout's `reviewbot/` comes first on the path: its analyzers, prompts and
+    rules must be reachable from there too (through reviewbot/{analyzers,prompts,rules} -> the top-level folders),
+    so `python -m reviewbot`, the bench scripts and mypy work with a normal install as with an editable one."""
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=True).create(env_dir)
+    py = env_dir / "bin" / "python"
+    fresh_site = subprocess.run(
+        [py, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], capture_output=True, text=True,
+        check=True,
+    ).stdout.strip()
+    Path(fresh_site, "_test_deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    subprocess.run([py, "-m", "pip", "install", "--no-deps", "--no-index", "-q", str(wheel)], check=True)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    probe = subprocess.run(
+        [py, "-c", "import reviewbot.analyzers, reviewbot.prompts, reviewbot.rules; print(reviewbot.analyzers.__file__)"],
+        cwd=ROOT, capture_output=True, text=True, env=env,
+    )
+    assert probe.returncode == 0, probe.stderr
+    assert probe.stdout.strip() == str(ROOT / "reviewbot" / "analyzers" / "__init__.py")
+    for folder in ("analyzers", "prompts", "rules"):
+        assert (ROOT / "reviewbot" / folder).resolve() == ROOT / folder
+    run = subprocess.run([py, "-m", "reviewbot", "rules", "--help"], cwd=ROOT, capture_output=True, text=True, env=env)
+    assert run.returncode == 0, run.stderr
