@@ -83,7 +83,7 @@ class LLMSettings(BaseModel):
     review: bool = True
     triage: bool = True
     triage_level: Level = Field("warning", alias="triage-level")  # triage findings at or above this severity
-    verify: bool = False  # a second prompt per file checks the model's own review comments (the discriminator weighs it)
+    verify: bool = True  # a second prompt per file checks the model's own review comments (the discriminator weighs it)
     fix: bool = False  # optional step: k fixes for accepted comments that have none
     fix_samples: int = Field(2, alias="fix-samples", ge=1, le=8)
     max_fixes: int = Field(5, alias="max-fixes", ge=0)

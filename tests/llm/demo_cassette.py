@@ -267,6 +267,27 @@ TRIAGE: dict[str, dict[str, tuple[str, str, float, tuple[int, int, str] | None]]
 }
 
 
+# The verify step's verdicts on the model's own review comments (ids c1, c2, ... in the order of each verify prompt).
+# One is judged wrong, as a skeptical second look would: the complexity remark asks for a refactor, not a fix.
+VERIFY: dict[str, dict[str, tuple[str, str, float]]] = {
+    APP: {
+        "c1": ("true_positive", "`term` from the query string is formatted into the SQL text on line 25.", 0.95),
+        "c2": ("true_positive", "`name` reaches a command run by a shell; `;` in it runs anything.", 0.95),
+        "c3": ("true_positive", "`float(base)` raises on non-numeric input and nothing catches it.", 0.8),
+    },
+    DB: {"c1": ("true_positive", "The LIKE pattern is built by formatting `term` into the SQL text.", 0.9)},
+    PRICING: {
+        "c1": ("true_positive", "With FREESHIP the 5.0 discount is subtracted from any base, so 3 gives -2.", 0.85),
+        "c2": ("false_positive", "A style preference: the chain is correct and the radon finding covers it.", 0.7),
+        "c3": ("uncertain", "The default keeps callers working; whether totals are wanted depends on them.", 0.5),
+    },
+    STOCK: {
+        "c1": ("true_positive", "`place_order` still calls `reserve(item_id, qty)`: a TypeError on every order.", 0.95),
+        "c2": ("true_positive", "Stock keyed by item id alone is no longer found under the new key.", 0.75),
+    },
+}
+
+
 def fenced(obj: Any) -> str:
     return "```json\n" + json.dumps(obj, indent=2) + "\n```"  # models often fence their JSON; reviewbot copes
 
@@ -308,6 +329,28 @@ def triage_replies(prompts: Path) -> dict[str, str]:
             )
         out[label] = json.dumps({"verdicts": verdicts}, indent=2)
     return out
+
+
+def verify_replies(prompts: Path) -> dict[str, str]:
+    """The verify replies for the verify prompts dumped in ``prompts`` (ids read from them, verdicts from VERIFY)."""
+    out = {}
+    index = json.loads((prompts / "index.json").read_text(encoding="utf-8"))
+    for entry in index["requests"]:
+        label = entry["label"]
+        if not label.startswith("verify:"):
+            continue
+        text = (prompts / entry["file"]).read_text(encoding="utf-8")
+        spec = VERIFY.get(label.partition(":")[2], {})
+        verdicts = [
+            {"id": cid, "verdict": spec[cid][0], "reason": spec[cid][1], "confidence": spec[cid][2], "fix": None}
+            for cid in _COMMENT_ID.findall(text)
+            if cid in spec
+        ]
+        out[label] = json.dumps({"verdicts": verdicts}, indent=2)
+    return out
+
+
+_COMMENT_ID = re.compile(r"^- id (c\d+): ", re.M)
 
 
 def label_only(replies: dict[str, str]) -> dict[str, Any]:
@@ -368,6 +411,12 @@ def build(path: Path = CASSETTE) -> int:
             if code not in (0, 1):
                 return code
             replies = {**triage_replies(Path(tmp)), **REVIEWS}
+        seed.write_text(json.dumps(label_only(replies), indent=2) + "\n", encoding="utf-8")
+        with tempfile.TemporaryDirectory() as tmp:  # the verify prompts exist once the review replies do
+            code = _review("--llm-cassette", str(seed), "--dump-prompts", tmp)
+            if code not in (0, 1):
+                return code
+            replies.update(verify_replies(Path(tmp)))
         seed.write_text(json.dumps(label_only(replies), indent=2) + "\n", encoding="utf-8")
         code = _review("--llm-cassette", str(seed), "--record-cassette", str(path))
     finally:

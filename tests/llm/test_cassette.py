@@ -152,7 +152,8 @@ def test_demo_cassette_offline_without_analyzers(in_repo: None, tmp_path: Path) 
     assert "no model was called" in notes
     assert f"moved to the summary: {APP}:44" in notes  # the deliberately wrong line number
     assert "re-anchored" in notes
-    assert data["stats"]["llm_calls"] == 3
+    assert data["stats"]["llm_calls"] == 3 + 4  # 3 review prompts, then the verify step's 4 (one per file)
+    assert "second look at the model's comments:" in notes
 
 
 def test_demo_cassette_is_keyed_by_todays_prompts(in_repo: None, tmp_path: Path) -> None:
@@ -302,8 +303,12 @@ def test_dump_with_a_cassette_replays_the_reviews_and_dumps_only_the_verify_prom
 ) -> None:
     """How the verify prompts of recorded reviews are handed out (bench/real_eval.py dump --replay)."""
     monkeypatch.setenv("REVIEWBOT_LLM_VERIFY", "true")
+    recorded = json.loads(DEMO_CASSETTE.read_text(encoding="utf-8"))  # the reviews without their verify replies
+    recorded["interactions"] = [e for e in recorded["interactions"] if not e["label"].startswith("verify:")]
+    cassette = tmp_path / "reviews.cassette.json"
+    cassette.write_text(json.dumps(recorded), encoding="utf-8")
     out = tmp_path / "prompts"
-    argv = ["review", "--patch", "examples/demo.patch", "--no-cache", "-q", "--llm-cassette", str(DEMO_CASSETTE),
+    argv = ["review", "--patch", "examples/demo.patch", "--no-cache", "-q", "--llm-cassette", str(cassette),
             "--dump-prompts", str(out), "--format", "json", "--output", str(tmp_path / "r.json")]
     assert main(argv) in (0, 1)
     labels = [r["label"] for r in json.loads((out / "index.json").read_text())["requests"]]

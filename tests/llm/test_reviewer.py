@@ -76,6 +76,8 @@ def llm_settings(server: FakeServer, **over: Any) -> LLMSettings:
         "max-retries": 2,
         "backoff-base": 0.01,
         "backoff-max": 0.05,
+        # The verify step (on by default) has its own tests (test_verify.py); these count review and triage calls.
+        "verify": False,
     }
     data.update(over)
     return LLMSettings.model_validate(data)

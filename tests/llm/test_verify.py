@@ -13,6 +13,7 @@ import httpx
 from reviewbot.config import FileSettings, Settings
 from reviewbot.discriminator import scoring
 from reviewbot.llm.reviewer import LLMReviewer
+from reviewbot.llm.settings import LLMSettings
 from reviewbot.models import Candidate, Severity
 from reviewbot.pipeline import Ranked, ReviewInput, run_review
 from tests.llm.conftest import APP, Waits, by_prompt, comment, comments_json, demo_source, line_of, prompt_of
@@ -75,14 +76,15 @@ def test_each_comment_gets_its_verdict_from_a_second_prompt(
                for n in result.summary.notes), result.summary.notes
 
 
-def test_verify_is_off_by_default_and_a_missing_verdict_leaves_the_comment_unchecked(
+def test_verify_is_on_by_default_can_be_turned_off_and_a_missing_verdict_leaves_the_comment_unchecked(
     server: FakeServer, client: httpx.Client, waits: Waits, tmp_path: Path
 ) -> None:
+    assert LLMSettings().verify and LLMSettings.model_validate({"verify": False}).verify is False
     server.handler = by_prompt({
         VERIFY_APP: _verdicts(("c1", "true_positive", 0.9)),
         '### File "examples/demo/inventory/app.py"': _review_reply(),
     })
-    llm, _ = _run(server, client, waits, tmp_path)
+    llm, _ = _run(server, client, waits, tmp_path, verify=False)
     assert llm and all(c.recheck == "" for c in llm)
     assert not any(VERIFY_APP in prompt_of(s) for s in server.seen)
     llm, _ = _run(server, client, waits, tmp_path / "on", verify=True)
