@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 from reviewbot import procs
-from reviewbot.analyzers import _dynamic_names, _source
+from reviewbot.analyzers import _dynamic_names, _name_fallbacks, _source
 from reviewbot.analyzers._pylint_messages import CONFIG_MESSAGES, DEFECTS, SURE
 from reviewbot.analyzers.base import AnalysisContext, SourceFile
 from reviewbot.analyzers.base import Options as BaseOptions
@@ -159,6 +159,8 @@ class Pylint:
         ignored: dict[str, set[int]] = {}
         unpacked: dict[str, set[tuple[int, int]]] = {}
         dynamic: dict[str, str | None] = {}  # path -> how the module binds names at run time (_dynamic_names)
+        fallbacks: dict[str, _name_fallbacks.Module] = {}
+        contradicted = 0
         findings: list[Finding] = []
         silenced: list[Silenced] = []
         for msg in messages:
@@ -188,6 +190,13 @@ class Pylint:
                                      "undefined names not reported")
                 if dynamic[sf.path]:
                     continue
+            if str(msg.get("symbol", "")) in _name_fallbacks.RULES:
+                if sf.path not in fallbacks:
+                    fallbacks[sf.path] = _name_fallbacks.Module(sf.text)
+                if fallbacks[sf.path].contradicted(str(msg["symbol"]), str(msg.get("message", "")),
+                                                   int(msg.get("line") or 0)):
+                    contradicted += 1
+                    continue
             finding = _finding(msg, sf)
             module = stdlib.get((sf.path, finding.line, finding.column, finding.rule_id))
             if module is not None:
@@ -200,6 +209,10 @@ class Pylint:
                 supported = f"all versions the project supports (Python {ctx.python} and later)"
                 finding = replace(finding, message=finding.message.replace(_PY_VERSION_SETTING, supported))
             findings.append(finding)
+        if contradicted:
+            notes.append(f"pylint: {contradicted} name error(s) not reported that Python's lookup rules contradict (a "
+                         "builtin read outside a function before the module shadows it; a Python 2 name under a "
+                         "version check)")
         if run.returncode & FATAL and not any("pylint" in n for n in notes):
             notes.append(f"pylint reported a fatal error: {run.describe()}")
         return AnalyzerResult(findings=tuple(findings), notes=tuple(notes), silenced=tuple(silenced))
