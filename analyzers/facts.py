@@ -29,11 +29,11 @@ from libcst.metadata import (
     GlobalScope,
 )
 from pydantic import Field
-from reviewbot.analyzers import _callsites as cs
 from reviewbot.analyzers import _changes, _repo, _source
 from reviewbot.analyzers import _defs as D
 from reviewbot.analyzers._defs import Def, Parsed
 from reviewbot.analyzers._scan import find_callers
+from reviewbot.analyzers._signatures import Signature, code, describe_change, signature
 from reviewbot.analyzers.base import AnalysisContext, SourceFile
 from reviewbot.analyzers.base import Options as BaseOptions
 
@@ -66,8 +66,8 @@ class Change:
 
     path: str
     defn: Def
-    old: cs.Signature
-    new: cs.Signature
+    old: Signature
+    new: Signature
     what: tuple[str, ...]
 
 
@@ -156,8 +156,8 @@ class Facts:
                     and isinstance(old.node, cst.FunctionDef)
                     and isinstance(new.node, cst.FunctionDef)
                 ):
-                    old_sig, new_sig = cs.signature(old.node), cs.signature(new.node)
-                    what = cs.describe_change(old_sig, new_sig)
+                    old_sig, new_sig = signature(old.node), signature(new.node)
+                    what = describe_change(old_sig, new_sig)
                     if what:
                         changes.append(Change(sf.path, new, old_sig, new_sig, tuple(what)))
         if unresolved:
@@ -214,11 +214,11 @@ def _listing(items: Sequence[str], limit: int) -> str:
 
 def _signature_text(node: cst.FunctionDef | cst.ClassDef) -> str:
     if isinstance(node, cst.ClassDef):
-        bases = ", ".join(cs.code(a) for a in (*node.bases, *node.keywords))
+        bases = ", ".join(code(a) for a in (*node.bases, *node.keywords))
         return f"class {node.name.value}" + (f"({bases})" if bases else "")
     prefix = "async def" if node.asynchronous else "def"
-    returns = f" -> {cs.code(node.returns.annotation)}" if node.returns else ""
-    return f"{prefix} {node.name.value}({cs.code(node.params, 400)}){returns}"
+    returns = f" -> {code(node.returns.annotation)}" if node.returns else ""
+    return f"{prefix} {node.name.value}({code(node.params, 400)}){returns}"
 
 
 def _unlazy(value: object) -> object:
@@ -245,7 +245,7 @@ class _Body(cst.CSTVisitor):
         return False
 
     def visit_Return(self, node: cst.Return) -> None:
-        self.returns.append(cs.code(node.value, 60) if node.value is not None else "None")
+        self.returns.append(code(node.value, 60) if node.value is not None else "None")
 
     def visit_Yield(self, node: cst.Yield) -> None:
         self.yields = True
@@ -254,9 +254,9 @@ class _Body(cst.CSTVisitor):
         if node.exc is None:
             self.raises.append("re-raise")
         elif isinstance(node.exc, cst.Call):
-            self.raises.append(cs.code(node.exc.func, 50))
+            self.raises.append(code(node.exc.func, 50))
         else:
-            self.raises.append(cs.code(node.exc, 50))
+            self.raises.append(code(node.exc, 50))
 
     def visit_Call(self, node: cst.Call) -> None:
         names: object = None
@@ -268,7 +268,7 @@ class _Body(cst.CSTVisitor):
                 names = None
         best = min((q.name for q in names), key=lambda n: (len(n), n)) if isinstance(names, (set, frozenset)) and names else ""
         if not best or "<locals>" in best:  # a local or a parameter: its own spelling says more
-            self.calls.append(cs.code(node.func, 50))
+            self.calls.append(code(node.func, 50))
         else:
             self.calls.append(best.removeprefix("builtins."))
 
@@ -281,9 +281,9 @@ class _Body(cst.CSTVisitor):
         elif isinstance(node, cst.Name):
             self.assigns.append(node.value)
         elif isinstance(node, cst.Attribute):
-            self.assigns.append(cs.code(node, 50))
+            self.assigns.append(code(node, 50))
         elif isinstance(node, cst.Subscript):
-            self.assigns.append(cs.code(node.value, 40) + "[...]")
+            self.assigns.append(code(node.value, 40) + "[...]")
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for t in node.targets:
@@ -316,8 +316,8 @@ def _reads(node: cst.FunctionDef, p: Parsed, limit: int) -> str:
     groups: dict[str, list[str]] = {"params": [], "locals": [], "enclosing": [], "module": [], "builtins": []}
     unresolved: list[str] = []
     param_names = {q.name.value for q in _all_params(node)}
-    for access in sorted(scope.accesses, key=lambda a: cs.code(a.node)):
-        name = cs.code(access.node)
+    for access in sorted(scope.accesses, key=lambda a: code(a.node)):
+        name = code(access.node)
         if name in ("self", "cls", "None", "True", "False"):
             continue
         where = {type(r.scope) for r in access.referents}
@@ -394,7 +394,7 @@ def _def_facts(
     else:
         what = []
         if isinstance(old.node, cst.FunctionDef) and isinstance(new.node, cst.FunctionDef):
-            what = cs.describe_change(cs.signature(old.node), cs.signature(new.node))
+            what = describe_change(signature(old.node), signature(new.node))
         changed_kinds = [k for k in after_desc if before_desc.get(k) != after_desc[k] and k != "signature"]
         change = f"{label} modified"
         if what:
