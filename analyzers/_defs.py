@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider, ScopeProvider
 
-from reviewbot.analyzers import _callsites as cs
 from reviewbot.analyzers import _changes, _source
+from reviewbot.analyzers._signatures import code
 
 _BLOCKS = (cst.Else, cst.ExceptHandler, cst.ExceptStarHandler, cst.Finally, cst.MatchCase)
 
@@ -62,7 +62,7 @@ def parse(path: str, text: str) -> Parsed | str:
 
 
 def decorator_names(node: cst.FunctionDef | cst.ClassDef) -> list[str]:
-    return [cs.code(d.decorator, 60) for d in node.decorators]
+    return [code(d.decorator, 60) for d in node.decorators]
 
 
 def _walk_defs(node: cst.CSTNode, stack: list[tuple[str, bool]], out: list[tuple[cst.CSTNode, str, list[tuple[str, bool]]]]) -> None:

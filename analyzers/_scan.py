@@ -8,7 +8,7 @@ Which calls count as calls of the changed def (precision first):
   ``x.m(...)`` only when ``m`` is defined once in the whole scanned code (confidence low);
 - ``__init__``: ``C(...)``, ``super().__init__(...)`` in a subclass, ``C.__init__(self, ...)``.
 
-A matched call is reported when it binds to the old signature but not the new one (``_callsites.misfit``).
+A matched call is reported when it binds to the old signature but not the new one (``_signatures.misfit``).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 from reviewbot.analyzers import _callsites as cs
 from reviewbot.analyzers import _repo, _source
+from reviewbot.analyzers._signatures import misfit
 from reviewbot.analyzers.base import AnalysisContext, SourceFile
 
 from reviewbot.models import Confidence, Fact, Finding, Severity, finding_fingerprint
@@ -123,8 +124,8 @@ def find_callers(
                 site_files.setdefault(id(change), set()).add(path)
                 new = change.new.bound() if m.bound else change.new
                 old = change.old.bound() if m.bound else change.old
-                problem = cs.misfit(new, site.shape)
-                if problem is not None and cs.misfit(old, site.shape) is None:
+                problem = misfit(new, site.shape)
+                if problem is not None and misfit(old, site.shape) is None:
                     hits.append(Hit(change, path, text, site, problem, m))
         return True
 

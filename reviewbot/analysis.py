@@ -8,9 +8,8 @@ Adapters that cannot be pickled run in a thread of this process instead. At most
 most expensive first. An exception escaping an adapter, a worker that dies, and a worker that overruns its
 analyzer's ``timeout`` all become an error status for that analyzer alone; the others' results stand.
 
-Caching: a ``per_file`` adapter is cached per file (key: analyzer, version, effective settings, the file's
-content, pre-image and changed lines), and runs only on the misses; any other adapter is cached as a whole when it
-offers ``cache_key(files, ctx)`` (the facts analyzer keys on the repository state too), otherwise never.
+Caching (``reviewbot.analysis_cache``): a ``per_file`` adapter runs only on the files the cache did not answer;
+any other adapter is cached as a whole when it offers ``cache_key``, otherwise never.
 Optional adapter hooks, looked up with ``getattr``: ``settings_key(ctx) -> str`` (cache-key material beyond the
 options, e.g. rule file contents), ``cache_key(files, ctx) -> str | None``, ``splittable: bool`` (batches of files
 may run in parallel), ``min_batch: int`` (fewest files worth a batch of their own, for tools with a costly start).
@@ -20,8 +19,6 @@ Per-file notes follow one convention so they can be cached with their file: they
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import pickle
 import tempfile
@@ -33,10 +30,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from reviewbot import __version__, procs
+from reviewbot import procs
 from reviewbot.analyzers.base import AnalysisContext, Analyzer, Options, SourceFile
 from reviewbot.analysis_worker import one_line as _one_line
-from reviewbot.cache import Cache, adapters_digest, make_key
+from reviewbot.analysis_cache import Cached, lookup, store
+from reviewbot.cache import Cache
 from reviewbot.models import AnalyzerResult, AnalyzerStatus, Evidence, Fact, Finding, Metric, Silenced, Status
 
 GRACE = 10.0  # seconds past an analyzer's own timeout before its worker is killed
@@ -67,10 +65,7 @@ class _Plan:
     ctx: AnalysisContext | None
     version: str = ""
     error: str = ""
-    cached: list[AnalyzerResult] = field(default_factory=list)
-    cached_files: int = 0
-    keys: dict[str, str] = field(default_factory=dict)  # file path -> per-file cache key
-    whole_key: str | None = None
+    cache: Cached = field(default_factory=Cached)
     tasks: list[_Task] = field(default_factory=list)
 
 
@@ -119,23 +114,6 @@ def run_analyzers(
     return Evidence(tuple(findings), tuple(facts), tuple(metrics), tuple(statuses), tuple(silenced))
 
 
-def _hash_text(text: str | None) -> str:
-    if text is None:
-        return "-"
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def _file_key(sf: SourceFile) -> list[Any]:
-    return [sf.path, sf.old_path, _hash_text(sf.text), _hash_text(sf.before), sorted(sf.added_lines), list(sf.hunks)]
-
-
-def _settings(analyzer: Analyzer, ctx: AnalysisContext) -> str:
-    hook = getattr(analyzer, "settings_key", None)
-    if hook is not None:
-        return str(hook(ctx))
-    return json.dumps(ctx.trusted, sort_keys=True, default=str)  # unknown adapter: any trusted setting may matter
-
-
 def _plan(
     index: int,
     analyzer: Analyzer,
@@ -156,34 +134,8 @@ def _plan(
     if not files:
         return plan
     misses = list(files)
-    try:
-        if cache is not None:
-            base = [__version__, adapters_digest(), name, version, opts.model_dump_json(), ctx.scope, ctx.python,
-                    _settings(analyzer, ctx)]
-            if getattr(analyzer, "per_file", False):
-                misses = []
-                for sf in files:
-                    key = make_key(*base, _file_key(sf))
-                    plan.keys[sf.path] = key
-                    hit = cache.get(key)
-                    if hit is None:
-                        misses.append(sf)
-                    else:
-                        plan.cached.append(hit)
-                        plan.cached_files += 1
-            else:
-                hook = getattr(analyzer, "cache_key", None)
-                whole = hook(files, ctx) if hook is not None else None
-                if whole is not None:
-                    plan.whole_key = make_key(*base, whole)
-                    hit = cache.get(plan.whole_key)
-                    if hit is not None:
-                        plan.cached.append(hit)
-                        plan.cached_files = len(files)
-                        misses = []
-    except Exception:  # noqa: BLE001 - a failing cache hook (settings_key, cache_key) only costs the cache
-        misses = list(files)
-        plan.cached, plan.cached_files, plan.keys, plan.whole_key = [], 0, {}, None
+    if cache is not None:
+        plan.cache, misses = lookup(analyzer, name, version, ctx, files, cache)
     if misses:
         batches = [misses]
         if getattr(analyzer, "splittable", False) and getattr(analyzer, "per_file", False) and jobs > 1:
@@ -301,25 +253,13 @@ def _run_inline(task: _Task) -> None:
 # --- results -----------------------------------------------------------------------------------------------------
 
 
-def _for_file(result: AnalyzerResult, sf: SourceFile) -> AnalyzerResult:
-    paths = {sf.path, sf.old_path} - {None}
-    prefixes = tuple(f"{p}: " for p in paths if p)
-    return AnalyzerResult(
-        findings=tuple(f for f in result.findings if f.path in paths),
-        facts=tuple(f for f in result.facts if f.path in paths),
-        metrics=tuple(m for m in result.metrics if m.path in paths),
-        notes=tuple(n for n in result.notes if n.startswith(prefixes)),
-        silenced=tuple(s for s in result.silenced if s.path in paths),
-    )
-
-
 def _finish(plan: _Plan, cache: Cache | None, files: Sequence[SourceFile]) -> tuple[AnalyzerStatus, AnalyzerResult]:
     name = getattr(plan.analyzer, "name", type(plan.analyzer).__name__)
     if plan.error:
         return AnalyzerStatus(name, Status.ERROR, message=plan.error), AnalyzerResult()
     if not files:
         return AnalyzerStatus(name, Status.SKIPPED, plan.version, message="no files to analyze"), AnalyzerResult()
-    results = list(plan.cached)
+    results = list(plan.cache.results)
     errors: list[str] = []
     for task in plan.tasks:
         result = task.result or AnalyzerResult(error="did not run")
@@ -327,7 +267,7 @@ def _finish(plan: _Plan, cache: Cache | None, files: Sequence[SourceFile]) -> tu
         if result.error:
             errors.append(result.error)
         elif cache is not None:
-            _store(plan, cache, task, result)
+            store(plan.cache, cache, task.files, result)
     seconds = 0.0
     if plan.tasks:
         seconds = max(t.ended for t in plan.tasks) - min(t.started for t in plan.tasks)
@@ -352,7 +292,7 @@ def _finish(plan: _Plan, cache: Cache | None, files: Sequence[SourceFile]) -> tu
         seconds=round(seconds, 3),
         message=message,
         notes=notes,
-        cached=plan.cached_files,
+        cached=plan.cache.files,
     )
     return status, AnalyzerResult(findings, facts, metrics, message, notes, silenced)
 
@@ -376,18 +316,3 @@ def _in_file_order(
         tuple(sorted(metrics, key=lambda m: order.get(m.path, last))),
         tuple(sorted(notes, key=note_index)),
     )
-
-
-def _store(plan: _Plan, cache: Cache, task: _Task, result: AnalyzerResult) -> None:
-    if plan.whole_key is not None:
-        cache.put(plan.whole_key, result)
-        return
-    for sf in task.files:
-        key = plan.keys.get(sf.path)
-        if key is None:
-            continue
-        part = _for_file(result, sf)
-        if any("timed out" in n for n in part.notes):  # a slow machine today is not a property of the file
-            continue
-        cache.put(key, part)
-

@@ -193,13 +193,13 @@ def test_a_failing_cache_hook_only_costs_the_cache(workdir: Path, setup: tuple[l
 def test_a_changed_adapter_misses(workdir: Path, setup: tuple[list[SourceFile], Path, Cache],
                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """An upgrade that changes an adapter's filters without a new version number is not served old results."""
-    import reviewbot.analysis as analysis
+    import reviewbot.analysis_cache as analysis_cache
     import reviewbot.cache as cache_module
 
     files, log, cache = setup
     opts = {"echo": LogOptions(log=str(log))}
     run([Echo()], files, workdir, cache, opts)
-    monkeypatch.setattr(analysis, "adapters_digest", lambda: "another-adapter-code")
+    monkeypatch.setattr(analysis_cache, "adapters_digest", lambda: "another-adapter-code")
     ev = run([Echo()], files, workdir, cache, opts)
     assert ev.statuses[0].cached == 0 and len(analyzed(log)) == 8
     assert len(cache_module.adapters_digest()) == 16

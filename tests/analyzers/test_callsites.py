@@ -5,18 +5,19 @@ from __future__ import annotations
 import libcst as cst
 import pytest
 from reviewbot.analyzers import _callsites as cs
+from reviewbot.analyzers import _signatures
 
 
-def sig(params: str) -> cs.Signature:
+def sig(params: str) -> _signatures.Signature:
     node = cst.parse_module(f"def f({params}):\n    pass\n").body[0]
     assert isinstance(node, cst.FunctionDef)
-    return cs.signature(node)
+    return _signatures.signature(node)
 
 
-def shape(args: str) -> cs.CallShape:
+def shape(args: str) -> _signatures.CallShape:
     expr = cst.parse_expression(f"f({args})")
     assert isinstance(expr, cst.Call)
-    return cs.CallShape.of(expr)
+    return _signatures.CallShape.of(expr)
 
 
 @pytest.mark.parametrize(
@@ -39,7 +40,7 @@ def shape(args: str) -> cs.CallShape:
     ],
 )
 def test_describe_change(old: str, new: str, expected: list[str]) -> None:
-    assert cs.describe_change(sig(old), sig(new)) == expected
+    assert _signatures.describe_change(sig(old), sig(new)) == expected
 
 
 @pytest.mark.parametrize(
@@ -65,13 +66,13 @@ def test_describe_change(old: str, new: str, expected: list[str]) -> None:
     ],
 )
 def test_misfit(params: str, args: str, problem: str | None) -> None:
-    assert cs.misfit(sig(params), shape(args)) == problem
+    assert _signatures.misfit(sig(params), shape(args)) == problem
 
 
 def test_bound_signature_drops_self() -> None:
-    assert cs.misfit(sig("self, a").bound(), shape("1")) is None
-    assert cs.misfit(sig("self, a").bound(), shape("1, 2")) == "passes 2 positional arguments, at most 1 accepted"
-    assert cs.misfit(sig("self, /, a").bound(), shape("a=1")) is None
+    assert _signatures.misfit(sig("self, a").bound(), shape("1")) is None
+    assert _signatures.misfit(sig("self, a").bound(), shape("1, 2")) == "passes 2 positional arguments, at most 1 accepted"
+    assert _signatures.misfit(sig("self, /, a").bound(), shape("a=1")) is None
 
 
 def test_imports_resolve_relative_and_aliased_names() -> None:

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 from reviewbot import procs
-from reviewbot.analyzers import semgrep as semgrep_mod
+from reviewbot.analyzers import _semgrep_rules
+from reviewbot.analyzers._semgrep_rules import registry_config
 from reviewbot.analyzers.base import AnalysisContext, SourceFile
-from reviewbot.analyzers.semgrep import Semgrep, SemgrepOptions, registry_config
+from reviewbot.analyzers.semgrep import Semgrep, SemgrepOptions
 
 from reviewbot.models import AnalyzerResult, Confidence, Fix, Severity, finding_fingerprint
 from tests.analyzers.support import changed, materialize
@@ -104,7 +105,7 @@ def test_check_ids_are_bare_rule_ids(result: tuple[AnalyzerResult, dict[str, Sou
 
 
 def test_rule_test_cases_are_never_loaded(rules_dir: Path) -> None:
-    labels = [label for label, _ in semgrep_mod._rule_texts(SemgrepOptions(builtin=True), ctx_for(Path("."), rules_dir))]
+    labels = [label for label, _ in _semgrep_rules.rule_texts(ctx_for(Path("."), rules_dir), builtin=True)]
     assert labels and all(label.endswith((".yaml", ".yml")) for label in labels)
     assert str(rules_dir / "security" / "sql.yaml") in labels
 
@@ -112,7 +113,7 @@ def test_rule_test_cases_are_never_loaded(rules_dir: Path) -> None:
 def test_shipped_pack_loads_and_runs(workdir: Path) -> None:
     files = [changed("a.py", TARGET + "import os\nos.system(input())\n")]
     materialize(workdir, files)
-    rules, notes = semgrep_mod._load_rules(SemgrepOptions(), AnalysisContext(workdir, SemgrepOptions()))
+    rules, notes = _semgrep_rules.load_rules(AnalysisContext(workdir, SemgrepOptions()), builtin=True, exclude=())
     assert not notes, notes
     res = Semgrep().analyze(files, AnalysisContext(workdir, SemgrepOptions()))
     assert res.error == "", res.error
