@@ -281,6 +281,16 @@ class SkippedFile:
 
 
 @dataclass(frozen=True)
+class StageTime:
+    """Seconds one stage of the review took: ``diff`` (read the change and its files), ``analyzers`` (run them and
+    place their findings), ``llm`` (the reviewer: the LLM's calls, or turning findings into candidates without
+    one), ``discriminator`` (rank, verify fixes)."""
+
+    name: str
+    seconds: float
+
+
+@dataclass(frozen=True)
 class Stats:
     seconds: float = 0.0
     llm_calls: int = 0
@@ -288,6 +298,7 @@ class Stats:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     notes: tuple[str, ...] = ()  # what the reviewer wants in the summary (the pipeline moves them there)
+    stages: tuple[StageTime, ...] = ()  # the pipeline's stages in order (set by the pipeline)
 
 
 @dataclass(frozen=True)

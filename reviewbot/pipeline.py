@@ -34,6 +34,7 @@ from reviewbot.models import (
     Finding,
     Review,
     SkippedFile,
+    StageTime,
     Stats,
     Summary,
 )
@@ -176,6 +177,7 @@ def run_review(
     """Review ``source``; ``notes`` go to the summary, and ``python`` (what the code is judged for) too. The result is publishable: ``guard`` (default: this
     environment's secrets and the configured link hosts) has redacted and defanged every text in it."""
     started = time.monotonic()
+    clock = _Clock()
     say = progress or (lambda _msg: None)
     say(f"reading {source.description}")
     patch = source.patch()
@@ -184,6 +186,7 @@ def run_review(
         workdir = Path(tmp) / "tree"
         workdir.mkdir()
         materialize(files, workdir)
+        clock.lap("diff")
         if files:
             say(f"analyzing {len(files)} file(s)")
             evidence = analyze(files, workdir, source)
@@ -200,11 +203,14 @@ def run_review(
         placed, outside, elsewhere = _place_findings(findings, files, settings)
         evidence = replace(evidence, findings=placed)
         inp = ReviewInput(patch, files, evidence, settings, workdir, source.root, source.rev, kinds)
+        clock.lap("analyzers")
         candidates, stats = reviewer(inp)
+        clock.lap("llm")
         kept = [c for c in candidates if _reported_in(kinds.kind(c.path), c.category, c.cwe)]
         in_data += len(candidates) - len(kept)
         say(f"ranking {len(kept)} candidate(s)")
         ranked = discriminator(kept, inp)
+        clock.lap("discriminator")
     cut = dict(ranked.cut)
     if in_data:
         cut["in-data-file"] = in_data
@@ -225,7 +231,8 @@ def run_review(
         python=python,
         file_kinds=kinds.files,
     )
-    stats = replace(stats, seconds=round(time.monotonic() - started, 3), notes=())  # notes went to the summary
+    # notes went to the summary
+    stats = replace(stats, seconds=round(time.monotonic() - started, 3), notes=(), stages=tuple(clock.laps))
     review = Review(
         _kinded(ranked.comments, kinds),
         summary,
@@ -234,6 +241,19 @@ def run_review(
         _kinded(ranked.over_budget, kinds),
     )
     return publishable(review, guard if guard is not None else Guard.for_run(settings))
+
+
+class _Clock:
+    """The stages' seconds, each from the end of the one before (the first from the clock's start)."""
+
+    def __init__(self) -> None:
+        self.laps: list[StageTime] = []
+        self._last = time.monotonic()
+
+    def lap(self, name: str) -> None:
+        now = time.monotonic()
+        self.laps.append(StageTime(name, round(now - self._last, 3)))
+        self._last = now
 
 
 def _tests_note(lowered: int) -> tuple[str, ...]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -86,9 +87,10 @@ def action(
     (a fork PR) is not an error: results go to annotations and the job summary.
     """
     from reviewbot import git, pytarget, review_run
-    from reviewbot.github import accounting, event, fallback, trust
+    from reviewbot.github import accounting, event, fallback, timings, trust
     from reviewbot.github.session import Session
 
+    command_started, started = time.time(), time.monotonic()
     environ = os.environ
     run = event.read(environ, number=number, base_sha=base_sha, head_sha=head_sha)
     root = git.toplevel(run.workspace)
@@ -117,6 +119,7 @@ def action(
     target = pytarget.for_review(source, trusted.settings.file.python_version)
     for warning in target.warnings:
         _say(f"warning: target Python: {warning}")
+    prepared = time.monotonic() - started
     result = review_run.execute(source, trusted.settings, progress=progress,
                                 notes=tuple(trusted.notes) + tuple(source_notes), repo_hosts=(run.server_host,),
                                 target=target)
@@ -137,6 +140,7 @@ def action(
     elsewhere = ([accounting.job_summary(summary.listed)] if summary else []) + sarif_places
 
     failure = ""
+    published: float | None = None  # seconds spent publishing
     others: list[accounting.Place] = []  # where the comments the job summary leaves out may be
     if no_publish:
         failure = "--no-publish: nothing written to the pull request"
@@ -148,6 +152,7 @@ def action(
 
         options = Options(max_inline=max_inline_comments, bot_login=bot_login or "", elsewhere=tuple(elsewhere),
                           hint=hint)
+        publishing = time.monotonic()
         try:
             outcome = session.publish(result, patch, options)
         except GitHubError as exc:
@@ -155,6 +160,7 @@ def action(
             if run.is_fork:
                 failure += "; a fork PR's token is read-only"
         else:
+            published = time.monotonic() - publishing
             outputs["inline-comments"] = str(len(outcome.posted))
             others = [accounting.Place(accounting.INLINE, frozenset(outcome.inline)),
                       accounting.Place(accounting.SUMMARY_COMMENT, outcome.summary_listed)]
@@ -176,7 +182,8 @@ def action(
         job_notes += [n for n in (unseen, failure) if n]
     if summary:
         cut = accounting.job_summary_note(summary.listed, summary.total, others + sarif_places, hint=hint)
-        text = summary.render(([cut] if cut else []) + job_notes)
+        clock = timings.RunClock(command_started, prepared, published)
+        text = summary.render(([cut] if cut else []) + job_notes, tail=timings.table(result, clock, environ))
         fallback.append_file("GITHUB_STEP_SUMMARY", text, environ)
     fallback.append_file("GITHUB_OUTPUT", fallback.output_lines(outputs), environ)
     level = trusted.settings.fail_level

@@ -40,15 +40,20 @@ class JobSummary:
     total: int
     budget: int  # bytes the whole text may take
 
-    def render(self, notes: Sequence[str]) -> str:
+    def render(self, notes: Sequence[str], tail: str = "") -> str:
+        """The summary with ``notes`` (escaped, as many as fit) and then ``tail`` (reviewbot's own markdown, such
+        as the timings table: it takes part of ``TAIL_ROOM`` and is dropped if it does not fit)."""
         text = (self.head + self.listing).rstrip("\n")
+        end = "\n\n" + tail.rstrip("\n") if tail else ""
+        if size(text) + size(end) + 1 > self.budget:
+            end = ""
         for note in notes:
-            room = self.budget - size(text) - 4
+            room = self.budget - size(text) - size(end) - 4
             line = _cut("> " + escape_inline(note).replace("\n", " "), room)
             if room <= 0 or size(line) > room:
                 break
             text += "\n\n" + line
-        return text + "\n"
+        return text + end + "\n"
 
 
 def plan(review: Review, *, budget: int = limits.STEP_SUMMARY_BUDGET) -> JobSummary:
