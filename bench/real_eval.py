@@ -1,4 +1,4 @@
-"""The real-change evaluation (REAL-EVAL.md in the project's shared docs; README "Review quality on real changes").
+"""The real-change evaluation (REAL-EVAL.md in the project's shared docs; docs/quality.md).
 
     python bench/real_eval.py build                       # build the 200 case repositories from the snapshots
     python bench/real_eval.py dump SET OUT [--no-evidence] [--batches N] [--cases train|heldout|all]

@@ -54,7 +54,7 @@ class FileSettings(BaseModel):
     cache_dir: str | None = Field(None, alias="cache-dir")
     cache: bool = True
     jobs: int | None = Field(None, ge=1)
-    # The discriminator (the README, "How ranking works"): re-analyse every suggested fix before showing it.
+    # The discriminator (docs/ranking.md): re-analyse every suggested fix before showing it.
     verify: bool = True
     # Optional execution check: run this command (argv list, or a string split like a shell would) with each
     # fix applied in a scratch copy of the tree. It RUNS THE PROJECT'S CODE; off unless the trusted config sets it.

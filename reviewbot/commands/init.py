@@ -231,5 +231,5 @@ def init(force: bool, dotfile: bool, directory: Path) -> int:
     if kind == "dotfile" and pyproject.is_file() and _shadows(pyproject):
         click.echo(f"reviewbot: note: {DOTFILE} takes precedence over [tool.reviewbot] in {PYPROJECT}")
     click.echo("Next: `reviewbot review` (the working tree), `reviewbot review --staged`, or the pre-commit hook "
-               "(README, section pre-commit).")
+               "(docs/local.md, section pre-commit).")
     return 0

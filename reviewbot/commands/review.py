@@ -75,7 +75,9 @@ def _use_color(output: str | None) -> bool:
               help="Write the exact LLM prompts to DIR and call no model.")
 @click.option("--no-evidence", is_flag=True,
               help="Ablation: build the LLM prompts without analyzer evidence (findings, facts, metrics).")
-@click.option("-q", "--quiet", is_flag=True, help="Only the report; no progress.")
+@click.option("-q", "--quiet", is_flag=True,
+              help="No progress; text and short print only the comments (no heading, no summary line), analyzer "
+                   "failures go to stderr. json, markdown and sarif are unchanged.")
 @click.option("-v", "--verbose", count=True, help="Progress and tracebacks on stderr.")
 def review(
     paths: tuple[str, ...],
@@ -159,7 +161,13 @@ def review(
     if loaded.notes:
         result = replace(result, summary=replace(result.summary, notes=(*result.summary.notes, *loaded.notes)))
     color = fmt in ("text", "short") and _use_color(output)
-    text = _renderer(fmt)(result, source=source.description, color=color)
+    if quiet and fmt in ("text", "short"):
+        from reviewbot.publishers.text import problems, render_quiet
+
+        _warn(tuple(problems(result)))
+        text = render_quiet(result, short=fmt == "short", color=color)
+    else:
+        text = _renderer(fmt)(result, source=source.description, color=color)
     if output:
         _write_output(Path(output), text)
     else:

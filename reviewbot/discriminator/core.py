@@ -1,6 +1,6 @@
 """The discriminator: check every candidate against the code, score it, then merge, threshold and budget.
 
-For each candidate (see the README, "How ranking works"): 1. the fix applies to the anchored lines (in memory);
+For each candidate (see docs/ranking.md): 1. the fix applies to the anchored lines (in memory);
 2. the patched file parses (libcst and ``ast``); 3. the analyzers re-run on all patched variants in one batch: which
 findings the fix resolves, which it introduces, the complexity change; 4. equivalent fixes are clustered, independent
 sources on the same lines counted, and alternative fixes compared for how familiar their code is to the file;

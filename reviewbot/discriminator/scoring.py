@@ -1,4 +1,4 @@
-"""Step 6, *score*: every signal becomes a score in [0, 1]. Every weight lives here (documented in the README, "How ranking works").
+"""Step 6, *score*: every signal becomes a score in [0, 1]. Every weight lives here (documented in docs/ranking.md).
 
 The score is a logistic model: a prior log-odds from the candidate's severity and its source's own confidence, plus
 one log-likelihood-ratio-like term per signal the checks produced, squashed with the logistic function:
@@ -91,7 +91,7 @@ DEFAULT_THRESHOLD = 0.5  # FileSettings.min_score
 
 # ---- LLM comments ------------------------------------------------------------------------------------------------
 # Whether an LLM comment is posted is decided by what holds for real model output, measured on the real-change
-# evaluation (bench/real_eval.py; README "Review quality on real changes"): the model's severity and confidence,
+# evaluation (bench/real_eval.py; docs/quality.md): the model's severity and confidence,
 # whether its other samples raise the same lines, analyzer agreement, and the comment's category. Its suggested fix
 # does not decide: a fix that fails verification is withheld (the reason line says why) and the comment stands on
 # its own signals; a fix that verifiably resolves the finding the comment cites counts for it (W_RESOLVES_TARGET).

@@ -5,5 +5,5 @@
 - ``session`` (cache, budget, concurrency), ``cache``, ``budget``, ``redact``;
 - ``context`` (changed functions via libcst), ``prompting`` (``prompts/*.j2``), ``plan`` (priority, grouping),
   ``schemas``, ``parse`` (validation, repair, anchoring, sanitizing), ``candidates``, ``reviewer`` (the stage);
-- ``settings``: ``[tool.reviewbot.llm]``. See the README, "LLM review".
+- ``settings``: ``[tool.reviewbot.llm]``. See docs/llm.md and docs/configuration.md.
 """

@@ -182,7 +182,7 @@ def evidence_text(ctx: FileContext, ev: FileEvidence) -> str:
     signatures and their call sites, complexity that rose, and the definitions of what the changed lines call.
 
     What the diff already shows (names a function reads or assigns, its calls and returns, docstring presence) is
-    left out: on real changes it cost a third of the prompt and changed no outcome (README, "Evidence")."""
+    left out: on real changes it cost a third of the prompt and changed no outcome (docs/quality.md, "Evidence ablation")."""
     parts: list[str] = []
     if ev.findings:
         parts.append("Findings in or near the changed lines:")

@@ -312,7 +312,7 @@ class _Run:
         if u.by_label:
             notes.append(
                 f"llm: {u.by_label} reply(ies) replayed by label because the prompt changed since the cassette was "
-                "recorded (re-key it: python -m tests.llm.demo_cassette, see the README's LLM section)"
+                "recorded (re-key it: python -m tests.llm.demo_cassette, see docs/llm.md)"
             )
         if t.verdicts or t.unjudged:
             parts = [

@@ -3,6 +3,7 @@
 ``text``: per file (source first, then tests, then data), the commented code lines with line numbers, the comment under them (severity, rule, CWE, score,
 the discriminator's reason), the verified fix as a coloured diff; then a one-screen summary. ``short``: one line per
 comment pointing at ``file:line`` plus the code line, and a one-line total: what a pre-commit hook should print.
+``-q`` (``render_quiet``): the comments only, as a linter's ``-q``; analyzer failures go to stderr.
 
 Colour only when asked (a TTY without ``NO_COLOR``; the caller decides); rich does the rendering. Code and messages
 come from the reviewed change, so control characters and bidirectional overrides are shown escaped, never sent to
@@ -186,6 +187,12 @@ def render(review: Review, *, source: str = "", color: bool = False) -> str:
     if source:
         out.print(Text(f"reviewbot: {safe(source)}", style="bold"), soft_wrap=True)
         out.print()
+    _files(out, review)
+    _summary(out, review)
+    return buf.getvalue()
+
+
+def _files(out: Console, review: Review) -> None:
     by_file: dict[str, list[Comment]] = defaultdict(list)
     for c in review.comments:
         by_file[c.path].append(c)
@@ -193,8 +200,26 @@ def render(review: Review, *, source: str = "", color: bool = False) -> str:
         out.print(Text(safe(path), style="bold underline"), soft_wrap=True)
         for c in sorted(by_file[path], key=lambda c: (c.line, c.end_line)):
             _comment(out, c)
-    _summary(out, review)
+
+
+def render_quiet(review: Review, *, short: bool, color: bool = False) -> str:
+    """``-q``: the comments and nothing else, as a linter's ``-q`` prints. ``short``: one line per comment
+    (``path:line: severity rule: message``, no code line); else the per-file blocks of ``render`` without the
+    heading and the summary. Nothing at all when there is no comment; analyzer failures are ``problems``, for
+    stderr."""
+    buf = io.StringIO()
+    out = _console(buf, color)
+    if short:
+        for c in sorted(review.comments, key=lambda c: (c.kind.order, c.path, c.line)):
+            _short_line(out, c)
+    else:
+        _files(out, review)
     return buf.getvalue()
+
+
+def problems(review: Review) -> list[str]:
+    """What went wrong in the analyzers (one line each): a degraded review is never silent, even under ``-q``."""
+    return [f"{st.name}: {safe(st.message)}" for st in review.summary.analyzers if st.message]
 
 
 def render_short(review: Review, *, source: str = "", color: bool = False) -> str:
@@ -204,23 +229,12 @@ def render_short(review: Review, *, source: str = "", color: bool = False) -> st
     buf = io.StringIO()
     out = _console(buf, color)
     for c in sorted(review.comments, key=lambda c: (c.kind.order, c.path, c.line)):
-        first = (_lines(c.body.strip()) or [""])[0]
-        out.print(
-            Text.assemble(
-                (f"{safe(_where(c))}: ", "bold"),
-                (c.severity.value, _STYLE[c.severity]),
-                (f" {_rule(c)}: ", "magenta"),
-                first,
-                (" [fix available]" if c.suggestion is not None else "", "green"),
-            ),
-            soft_wrap=True,
-        )
+        _short_line(out, c)
         code = (_lines(c.code) or [""])[0].strip()
         if code:
             out.print(Text(f"    {code}", style="dim"), soft_wrap=True)
     s = review.summary
-    problems = [f"{st.name}: {safe(st.message)}" for st in s.analyzers if st.message]
-    for p in problems:
+    for p in problems(review):
         out.print(Text(f"reviewbot: {p}", style="red"), soft_wrap=True)
     for note in _capped([safe(n) for n in s.notes], "notes"):
         out.print(Text(f"reviewbot: note: {note}", style="yellow"), soft_wrap=True)
@@ -232,3 +246,17 @@ def render_short(review: Review, *, source: str = "", color: bool = False) -> st
             soft_wrap=True,
         )
     return buf.getvalue()
+
+
+def _short_line(out: Console, c: Comment) -> None:
+    first = (_lines(c.body.strip()) or [""])[0]
+    out.print(
+        Text.assemble(
+            (f"{safe(_where(c))}: ", "bold"),
+            (c.severity.value, _STYLE[c.severity]),
+            (f" {_rule(c)}: ", "magenta"),
+            first,
+            (" [fix available]" if c.suggestion is not None else "", "green"),
+        ),
+        soft_wrap=True,
+    )

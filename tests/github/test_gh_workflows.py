@@ -15,7 +15,8 @@ from reviewbot.commands.action import action as action_command
 ROOT = Path(__file__).resolve().parents[2]
 ACTION = ROOT / "action.yml"
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.y*ml"))
-DOCS = ROOT / "README.md"  # the documented workflow users copy
+README = ROOT / "README.md"  # the short workflow users copy
+DOCS = ROOT / "docs" / "action.md"  # the documented workflow, with every option
 PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
 
 
@@ -82,7 +83,7 @@ def test_review_workflow_uses_pull_request_with_least_privilege() -> None:
 
 
 def test_no_example_uses_pull_request_target() -> None:
-    for path in [DOCS, *WORKFLOWS]:
+    for path in [README, *sorted((ROOT / "docs").glob("*.md")), *WORKFLOWS]:
         text = path.read_text(encoding="utf-8")
         for block in re.findall(r"```yaml\n(.*?)```", text, re.DOTALL) if path.suffix == ".md" else [text]:
             data = yaml.safe_load(block)
@@ -90,14 +91,22 @@ def test_no_example_uses_pull_request_target() -> None:
             assert not (isinstance(triggers, dict) and "pull_request_target" in triggers), path
 
 
-def test_documented_workflow_has_the_required_settings() -> None:
-    text = DOCS.read_text(encoding="utf-8")
-    blocks = re.findall(r"```yaml\n(.*?)```", text, re.DOTALL)
-    workflow = yaml.safe_load(next(b for b in blocks if b.lstrip().startswith(("#", "name:")) and "jobs:" in b))
-    job = workflow["jobs"]["review"]
+def _workflow(path: Path) -> dict:
+    blocks = re.findall(r"```yaml\n(.*?)```", path.read_text(encoding="utf-8"), re.DOTALL)
+    return yaml.safe_load(next(b for b in blocks if b.lstrip().startswith(("#", "name:")) and "jobs:" in b))
+
+
+@pytest.mark.parametrize("path", [README, DOCS], ids=["README", "docs/action.md"])
+def test_documented_workflow_has_the_required_settings(path: Path) -> None:
+    job = _workflow(path)["jobs"]["review"]
     assert job["permissions"] == {"contents": "read", "pull-requests": "write"}
-    assert "models: read" in text and "security-events: write" in text
     assert job["steps"][0]["with"]["fetch-depth"] == 0
+    assert job["steps"][0]["with"]["persist-credentials"] is False
+
+
+def test_documented_workflow_explains_the_options() -> None:
+    text = DOCS.read_text(encoding="utf-8")
+    assert "models: read" in text and "security-events: write" in text
     for needle in ("base commit", "fork", "GITHUB_API_URL", "read-only", "bot-login"):
         assert needle in text
 

@@ -26,7 +26,7 @@ MODEL = "demo-fixture"
 NOTE = (
     "Hand-written fixture: these replies were written by hand for the demo prompts, as a plausible model would "
     "answer; they are not the output of a real model. Keys are hashes of the exact prompts; rebuild with "
-    "`python -m tests.llm.demo_cassette` after changing a template (see the README, section LLM review)."
+    "`python -m tests.llm.demo_cassette` after changing a template (see docs/llm.md, "The demo cassette")."
 )
 APP = "examples/demo/inventory/app.py"
 DB = "examples/demo/inventory/db.py"
