@@ -1,8 +1,9 @@
 """The one small interface every analyzer adapter satisfies, and the inputs it receives.
 
-An adapter module imports only this module and ``reviewbot.models``. It never raises for bad input: a file that
-does not parse, a tool that crashes or times out, or a missing tool becomes ``AnalyzerResult.error`` / ``notes``.
-It never imports or executes code from the scanned tree, and never writes into it.
+An adapter module imports only this module and ``reviewbot.models`` (``SourceFile`` is defined there, with the
+other values every stage shares, and re-exported here as part of the adapter interface). It never raises for bad
+input: a file that does not parse, a tool that crashes or times out, or a missing tool becomes
+``AnalyzerResult.error`` / ``notes``. It never imports or executes code from the scanned tree, and never writes into it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from typing import Any, ClassVar, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
-from reviewbot.models import AnalyzerResult
+from reviewbot.models import AnalyzerResult, SourceFile
+
+__all__ = ["AnalysisContext", "Analyzer", "AnalyzerResult", "Options", "SourceFile"]
 
 
 class Options(BaseModel):
@@ -23,18 +26,6 @@ class Options(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     timeout: float = 120.0  # seconds for the whole batch
-
-
-@dataclass(frozen=True)
-class SourceFile:
-    """One changed Python file as the analyzers see it."""
-
-    path: str  # repository-relative POSIX path of the post-image
-    text: str  # post-image text
-    before: str | None = None  # pre-image text; None for an added file
-    old_path: str | None = None  # pre-image path when renamed
-    added_lines: frozenset[int] = frozenset()  # new-file line numbers added by the change
-    hunks: tuple[tuple[int, int], ...] = ()  # new-file (start, end) line ranges of the hunks, inclusive
 
 
 @dataclass(frozen=True)

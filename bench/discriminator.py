@@ -49,7 +49,6 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from reviewbot.analyzers.base import SourceFile
 
 from reviewbot.config import FileSettings, Settings
 from reviewbot.discriminator import scoring
@@ -65,6 +64,7 @@ from reviewbot.models import (
     Fix,
     Metric,
     Severity,
+    SourceFile,
 )
 from reviewbot.pipeline import ReviewInput
 from reviewbot.reviewer import candidate_from

@@ -34,10 +34,20 @@ from pathlib import Path
 from typing import Any, Literal
 
 from reviewbot import __version__, procs
-from reviewbot.analyzers.base import AnalysisContext, Analyzer, Options, SourceFile
+from reviewbot.analyzers.base import AnalysisContext, Analyzer, Options
 from reviewbot.analysis_worker import one_line as _one_line
 from reviewbot.cache import Cache, adapters_digest, make_key
-from reviewbot.models import AnalyzerResult, AnalyzerStatus, Evidence, Fact, Finding, Metric, Silenced, Status
+from reviewbot.models import (
+    AnalyzerResult,
+    AnalyzerStatus,
+    Evidence,
+    Fact,
+    Finding,
+    Metric,
+    Silenced,
+    SourceFile,
+    Status,
+)
 
 GRACE = 10.0  # seconds past an analyzer's own timeout before its worker is killed
 STOP_GRACE = 3.0  # seconds a worker gets, after SIGTERM, to kill its tools before SIGKILL

@@ -24,10 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reviewbot.analyzers.base import SourceFile
 from reviewbot.errors import ReviewbotError
 from reviewbot.filtering import place, position, visible
-from reviewbot.models import DiffPosition, Finding, finding_fingerprint, line_span
+from reviewbot.models import DiffPosition, Finding, SourceFile, finding_fingerprint, line_span
 
 SCHEMA = "reviewbot-baseline"
 VERSION = 1

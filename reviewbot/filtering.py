@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from reviewbot.analyzers.base import SourceFile
-from reviewbot.models import DiffPosition, Finding
+from reviewbot.models import DiffPosition, Finding, SourceFile
 
 _SHOWN = {
     "added": {DiffPosition.ADDED},

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Protocol
 
 from reviewbot import filekinds, suppress
-from reviewbot.analyzers.base import SourceFile
 from reviewbot.baseline import Baseline
 from reviewbot.config import Settings
 from reviewbot.content import looks_binary
@@ -34,6 +33,7 @@ from reviewbot.models import (
     Finding,
     Review,
     SkippedFile,
+    SourceFile,
     Stats,
     Summary,
 )

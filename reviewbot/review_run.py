@@ -8,11 +8,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from reviewbot import git, pytarget
-from reviewbot.analyzers.base import SourceFile
 from reviewbot.baseline import Baseline
 from reviewbot.config import Settings
 from reviewbot.errors import ReviewbotError
-from reviewbot.models import Evidence, Review
+from reviewbot.models import Evidence, Review, SourceFile
 from reviewbot.pipeline import Progress, Reviewer, run_review
 from reviewbot.pytarget import Target
 from reviewbot.sources import (

@@ -31,10 +31,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from reviewbot import noqa, noreturn
-from reviewbot.analyzers.base import SourceFile
 from reviewbot.filtering import place, position, visible
 from reviewbot.filtering import shown as in_view_of
-from reviewbot.models import AnalyzerStatus, Finding, Silenced, Status
+from reviewbot.models import AnalyzerStatus, Finding, Silenced, SourceFile, Status
 from reviewbot.noqa import rule_matches
 
 __all__ = ["Outcome", "Suppression", "added_suppressions", "apply", "comments", "parse", "rule_matches"]

@@ -18,7 +18,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
-from reviewbot.analyzers.base import SourceFile
 from reviewbot.discriminator import scoring
 from reviewbot.discriminator.apply import Applied, apply_fix, changed_tokens
 from reviewbot.discriminator.budget import rank
@@ -28,7 +27,7 @@ from reviewbot.discriminator.execution import ExecResult, ExecutionCheck
 from reviewbot.discriminator.naturalness import Vocabulary
 from reviewbot.discriminator.parse import Parser
 from reviewbot.discriminator.reanalysis import Batch, Outcome, Reanalyze, Variant, run_batch
-from reviewbot.models import Candidate, Comment, Confidence, Finding, Verdict, line_span
+from reviewbot.models import Candidate, Comment, Confidence, Finding, SourceFile, Verdict, line_span
 from reviewbot.pipeline import Ranked, ReviewInput
 
 MAX_TESTED = 10  # fixes the execution check runs, best first

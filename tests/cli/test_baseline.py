@@ -7,9 +7,8 @@ import json
 import pytest
 
 from reviewbot import baseline
-from reviewbot.analyzers.base import SourceFile
 from reviewbot.errors import ReviewbotError
-from reviewbot.models import Confidence, Finding, Severity, finding_fingerprint
+from reviewbot.models import Confidence, Finding, Severity, SourceFile, finding_fingerprint
 
 OLD = "import ast\n\n\ndef load(text):\n    return eval(text)\n"
 

@@ -11,12 +11,11 @@ from pathlib import Path
 import pytest
 
 from reviewbot import analysis
-from reviewbot.analyzers.base import SourceFile
 from reviewbot.analyzers.facts import FactsOptions
 from reviewbot.analyzers.radon import RadonOptions
 from reviewbot.config import FileSettings, Settings
 from reviewbot.llm.settings import LLMSettings
-from reviewbot.models import Evidence
+from reviewbot.models import Evidence, SourceFile
 from reviewbot.review_run import make_analyze
 from reviewbot.sources import AllFilesSource
 from tests.helpers import GitRepo

@@ -6,11 +6,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
-from reviewbot.analyzers.base import SourceFile
 
 from reviewbot.config import FileSettings, Settings
 from reviewbot.diff import Patch
-from reviewbot.models import Candidate, Evidence, Fix, Severity
+from reviewbot.models import Candidate, Evidence, Fix, Severity, SourceFile
 from reviewbot.pipeline import ReviewInput
 
 

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from reviewbot.analyzers.base import SourceFile
 
 from reviewbot import review_run
 from reviewbot.github import session
@@ -23,6 +22,7 @@ from reviewbot.models import (
     Evidence,
     Finding,
     Severity,
+    SourceFile,
     Status,
     finding_fingerprint,
 )
