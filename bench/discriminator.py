@@ -50,7 +50,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
-from reviewbot.config import FileSettings, Settings
+from reviewbot.contracts import DiscriminatorOptions, ReviewInput
 from reviewbot.discriminator import scoring
 from reviewbot.discriminator.budget import rank
 from reviewbot.discriminator.core import Discriminator
@@ -66,7 +66,6 @@ from reviewbot.models import (
     Severity,
     SourceFile,
 )
-from reviewbot.pipeline import ReviewInput
 from reviewbot.reviewer import candidate_from
 
 ANALYZERS = ("bandit", "pylint", "radon", "semgrep")
@@ -826,11 +825,10 @@ def judge_all(
     findings: Sequence[Finding],
     verify: bool,
 ) -> None:
-    settings = Settings(FileSettings.model_validate({"verify": verify}))
     all_cands = [c for j in judged for c in j.cands]
     evidence = Evidence(findings=tuple(findings))
-    inp = ReviewInput(None, tuple(files.values()), evidence, settings, Path("."), None, None)  # type: ignore[arg-type]
-    comments, _notes = Discriminator(reanalyze).judge(all_cands, inp)
+    inp = ReviewInput(None, tuple(files.values()), evidence, Path("."), None, None)  # type: ignore[arg-type]
+    comments, _notes = Discriminator(reanalyze, DiscriminatorOptions(verify=verify)).judge(all_cands, inp)
     it = iter(comments)
     for j in judged:
         j.comments = [next(it) for _ in j.cands]

@@ -12,14 +12,14 @@ import fnmatch
 import os
 import tempfile
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
-from typing import Protocol
 
 from reviewbot import filekinds, suppress
 from reviewbot.baseline import Baseline
 from reviewbot.config import Settings
+from reviewbot.contracts import Analyze, Discriminator, Progress, ReviewInput, Reviewer
 from reviewbot.content import looks_binary
 from reviewbot.diff import ChangedFile, FileStatus, Patch
 from reviewbot.filtering import place, visible
@@ -40,46 +40,6 @@ from reviewbot.models import (
 from reviewbot.publishable import Guard, publishable
 from reviewbot.sources import Source, check_post_image
 from reviewbot.textio import UnsafePath, decode_source
-
-
-@dataclass(frozen=True)
-class ReviewInput:
-    """What the reviewer and the discriminator see."""
-
-    patch: Patch
-    files: tuple[SourceFile, ...]
-    evidence: Evidence
-    settings: Settings
-    workdir: Path
-    repo_root: Path | None
-    rev: str | None
-    kinds: Classification = Classification()  # source / tests / data of each file (reviewbot/filekinds.py)
-
-
-@dataclass(frozen=True)
-class Ranked:
-    """The discriminator's output."""
-
-    comments: tuple[Comment, ...]
-    rejected: tuple[Comment, ...] = ()
-    cut: tuple[tuple[str, int], ...] = ()  # reason -> count
-    notes: tuple[str, ...] = ()
-    moved_to_summary: tuple[Comment, ...] = ()
-    over_budget: tuple[Comment, ...] = ()  # cleared the threshold, cut by the noise budget
-
-
-Analyze = Callable[[Sequence[SourceFile], Path, Source], Evidence]
-
-
-class Reviewer(Protocol):
-    def __call__(self, inp: ReviewInput) -> tuple[Sequence[Candidate], Stats]: ...
-
-
-class Discriminator(Protocol):
-    def __call__(self, candidates: Sequence[Candidate], inp: ReviewInput) -> Ranked: ...
-
-
-Progress = Callable[[str], None]
 
 
 def _included(path: str, settings: Settings) -> bool:
@@ -199,7 +159,7 @@ def run_review(
         findings, in_tests = filekinds.in_test_code(findings, kinds)
         placed, outside, elsewhere = _place_findings(findings, files, settings)
         evidence = replace(evidence, findings=placed)
-        inp = ReviewInput(patch, files, evidence, settings, workdir, source.root, source.rev, kinds)
+        inp = ReviewInput(patch, files, evidence, workdir, source.root, source.rev, kinds)
         candidates, stats = reviewer(inp)
         kept = [c for c in candidates if _reported_in(kinds.kind(c.path), c.category, c.cwe)]
         in_data += len(candidates) - len(kept)

@@ -10,9 +10,10 @@ from pathlib import Path
 from reviewbot import git, pytarget
 from reviewbot.baseline import Baseline
 from reviewbot.config import Settings
+from reviewbot.contracts import Discriminator, DiscriminatorOptions, Progress, Reviewer
 from reviewbot.errors import ReviewbotError
 from reviewbot.models import Evidence, Review, SourceFile
-from reviewbot.pipeline import Progress, Reviewer, run_review
+from reviewbot.pipeline import run_review
 from reviewbot.pytarget import Target
 from reviewbot.sources import (
     AllFilesSource,
@@ -153,6 +154,27 @@ def make_reanalyze(settings: Settings, python: str = ""):  # type: ignore[no-unt
     return reanalyze
 
 
+def discriminator_options(settings: Settings) -> DiscriminatorOptions:
+    """The keys of the settings the discriminator reads."""
+    s = settings.file
+    return DiscriminatorOptions(
+        min_score=s.min_score,
+        max_comments=s.max_comments,
+        max_comments_per_file=s.max_comments_per_file,
+        verify=s.verify,
+        test_command=s.test_command,
+        test_timeout=s.test_timeout,
+        secret_env=(s.llm.resolved_key_env(),),
+    )
+
+
+def make_discriminator(settings: Settings, python: str = "") -> Discriminator:
+    """The discriminator for these settings, re-analysing fixes with the review's adapters."""
+    from reviewbot.discriminator.core import Discriminator as Checks
+
+    return Checks(make_reanalyze(settings, python=python), discriminator_options(settings))
+
+
 def make_reviewer(settings: Settings) -> Reviewer:
     """The static reviewer, or the LLM reviewer (which keeps the static candidates) when an LLM is configured."""
     from reviewbot.reviewer import static_review
@@ -181,7 +203,6 @@ def execute(
     """Review ``source`` with the stages the settings choose. The Review is publishable: secrets redacted, links
     only to ``repo_hosts`` (the Action's GITHUB_SERVER_URL host) and the configured ``link-hosts``.
     ``target``: the Python the code is judged for (default: ``pytarget.for_review``; its warnings become notes)."""
-    from reviewbot.discriminator.core import Discriminator
     from reviewbot.publishable import Guard
 
     if target is None:
@@ -191,7 +212,7 @@ def execute(
         settings,
         analyze=make_analyze(settings, python=target.minimum),
         reviewer=make_reviewer(settings),
-        discriminator=Discriminator(make_reanalyze(settings, python=target.minimum)),
+        discriminator=make_discriminator(settings, python=target.minimum),
         progress=progress,
         baseline=baseline,
         notes=(*(f"target Python: {w}" for w in target.warnings), *notes),

@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 
+from reviewbot.contracts import ReviewInput
 from reviewbot.errors import ReviewbotError
 from reviewbot.llm import prompting
 from reviewbot.llm.candidates import (
@@ -37,7 +38,6 @@ from reviewbot.llm.schemas import FIX, REVIEW, TRIAGE
 from reviewbot.llm.session import Outcome, Request, Session
 from reviewbot.llm.settings import LLMSettings
 from reviewbot.models import Candidate, Finding, Severity, Stats
-from reviewbot.pipeline import ReviewInput
 from reviewbot.reviewer import candidate_from
 
 MAX_NOTES_PER_KIND = 8
