@@ -12,6 +12,7 @@ import fnmatch
 import os
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -22,22 +23,20 @@ from reviewbot.config import Settings
 from reviewbot.contracts import Analyze, Discriminator, Progress, ReviewInput, Reviewer
 from reviewbot.content import looks_binary
 from reviewbot.diff import ChangedFile, FileStatus, Patch
-from reviewbot.filtering import place, visible
+from reviewbot.filtering import IN_DATA, REASONS, place_all, select
 from reviewbot.filekinds import Classification
 from reviewbot.models import (
-    Candidate,
     Comment,
-    DiffPosition,
     Evidence,
     FileKind,
     Finding,
     Review,
     SkippedFile,
     SourceFile,
-    Stats,
     Summary,
 )
 from reviewbot.publishable import Guard, publishable
+from reviewbot.reviewer import category_of
 from reviewbot.sources import Source, check_post_image
 from reviewbot.textio import UnsafePath, decode_source
 
@@ -151,37 +150,38 @@ def run_review(
             evidence = Evidence()
         readers = filekinds.tree_readers(source.root, source.rev)
         kinds = filekinds.classify(files, settings.file.files, evidence.findings, readers)
-        screened = suppress.apply(evidence.findings, files, evidence.statuses, settings.file.filter, evidence.silenced)
-        findings, known = screened.findings, 0
-        if baseline is not None:
-            findings, known = baseline.filter(findings, files, settings.file.filter)
-        findings, in_data = _outside_data(findings, kinds)
-        findings, in_tests = filekinds.in_test_code(findings, kinds)
-        placed, outside, elsewhere = _place_findings(findings, files, settings)
-        evidence = replace(evidence, findings=placed)
+        mode = settings.file.filter
+        placed = place_all(evidence.findings, files)  # the one placement; the rest only marks, select decides
+        screened = suppress.apply(placed, files, evidence.statuses, mode, evidence.silenced)
+        known = baseline.known(placed, files, skip=screened.at) if baseline is not None else frozenset()
+        selection = select(
+            placed,
+            mode,
+            suppressed=screened.at,
+            known=known,
+            unreported=lambda f: not _reported_in(kinds.kind(f.path), category_of(f), f.cwe),
+            lower=lambda fs: filekinds.in_test_code(fs, kinds),
+        )
+        evidence = replace(evidence, findings=selection.kept)
         inp = ReviewInput(patch, files, evidence, workdir, source.root, source.rev, kinds)
         candidates, stats = reviewer(inp)
         kept = [c for c in candidates if _reported_in(kinds.kind(c.path), c.category, c.cwe)]
-        in_data += len(candidates) - len(kept)
         say(f"ranking {len(kept)} candidate(s)")
         ranked = discriminator(kept, inp)
     cut = dict(ranked.cut)
-    if in_data:
-        cut["in-data-file"] = in_data
-    if outside:
-        cut["outside-diff-filter"] = outside
-    if screened.shown:
-        cut["suppressed"] = screened.shown
-    if known:
-        cut["in-baseline"] = known
+    counts = selection.cut + Counter({IN_DATA: len(candidates) - len(kept)})  # candidates in data files too
+    cut.update((reason, counts[reason]) for reason in REASONS if counts[reason])
     summary = Summary(
         files_reviewed=tuple(sf.path for sf in files),
         files_skipped=skipped,
         analyzers=evidence.statuses,
         metrics=tuple(m for m in evidence.metrics if m.name == "cc" and m.delta),
         cut=cut,
-        notes=read_notes + screened.notes + _tests_note(in_tests) + stats.notes + ranked.notes + tuple(notes),
-        moved_to_summary=_kinded(ranked.moved_to_summary + tuple(_summary_comment(f) for f in elsewhere), kinds),
+        notes=(read_notes + screened.notes + _tests_note(selection.lowered) + stats.notes + ranked.notes
+               + tuple(notes)),
+        moved_to_summary=_kinded(
+            ranked.moved_to_summary + tuple(_summary_comment(f) for f in selection.elsewhere), kinds
+        ),
         python=python,
         file_kinds=kinds.files,
     )
@@ -208,39 +208,8 @@ def _reported_in(kind: FileKind, category: str, cwe: int | None) -> bool:
     return kind is not FileKind.DATA or filekinds.matters_in_data(category, cwe)
 
 
-def _outside_data(findings: Sequence[Finding], kinds: Classification) -> tuple[tuple[Finding, ...], int]:
-    """``findings`` without those of data files that do not matter there (names, redefinitions, style...)."""
-    from reviewbot.reviewer import category_of
-
-    kept = tuple(f for f in findings if _reported_in(kinds.kind(f.path), category_of(f), f.cwe))
-    return kept, len(findings) - len(kept)
-
-
 def _kinded(comments: Sequence[Comment], kinds: Classification) -> tuple[Comment, ...]:
     return tuple(replace(c, kind=kinds.kind(c.path)) for c in comments)
-
-
-def _place_findings(
-    findings: Sequence[Finding], files: Sequence[SourceFile], settings: Settings
-) -> tuple[tuple[Finding, ...], int, tuple[Finding, ...]]:
-    """Tag each finding with its diff position and keep those the filter mode shows; count the rest.
-
-    A finding in a file the change did not touch (e.g. a caller that still uses a changed signature) cannot be an
-    inline comment, but it is about this change: it is returned separately, for the summary, never dropped.
-    """
-    by_path = {sf.path: sf for sf in files}
-    kept: list[Finding] = []
-    elsewhere: list[Finding] = []
-    dropped = 0
-    for finding in findings:
-        placed = place(finding, by_path.get(finding.path))
-        if visible(placed, settings.file.filter):
-            kept.append(placed)
-        elif placed.position is DiffPosition.UNKNOWN:
-            elsewhere.append(placed)
-        else:
-            dropped += 1
-    return tuple(kept), dropped, tuple(elsewhere)
 
 
 def _summary_comment(f: Finding) -> Comment:
