@@ -66,7 +66,7 @@ from reviewbot.models import (
     Severity,
     SourceFile,
 )
-from reviewbot.reviewer import candidate_from
+from reviewbot.static_reviewer import candidate_from
 
 ANALYZERS = ("bandit", "pylint", "radon", "semgrep")
 KINDS = ("true", "wrong", "partial", "introduces", "noparse", "noop", "unrelated")

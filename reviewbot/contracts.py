@@ -1,5 +1,5 @@
 """The stage contracts: what the orchestrator hands each stage, what the stages hand back, and the options each
-stage reads. The orchestrator (``reviewbot.pipeline``, wired by ``reviewbot.review_run``) imports this module; no
+stage reads. The orchestrator (``reviewbot.pipeline``, wired by ``reviewbot.wiring``) imports this module; no
 stage imports the orchestrator.
 
     Source -> Patch -> Analyze(files) -> Evidence -> Reviewer(ReviewInput) -> Candidates

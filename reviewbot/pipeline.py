@@ -20,11 +20,11 @@ from pathlib import Path
 from reviewbot import filekinds, suppress
 from reviewbot.baseline import Baseline
 from reviewbot.config import Settings
-from reviewbot.contracts import Analyze, Discriminator, Progress, ReviewInput, Reviewer
 from reviewbot.content import looks_binary
+from reviewbot.contracts import Analyze, Discriminator, Progress, ReviewInput, Reviewer
 from reviewbot.diff import ChangedFile, FileStatus, Patch
-from reviewbot.filtering import IN_DATA, REASONS, place_all, select
 from reviewbot.filekinds import Classification
+from reviewbot.filtering import IN_DATA, REASONS, place_all, select
 from reviewbot.models import (
     Comment,
     Evidence,
@@ -36,8 +36,8 @@ from reviewbot.models import (
     Summary,
 )
 from reviewbot.publishable import Guard, publishable
-from reviewbot.reviewer import category_of
 from reviewbot.sources import Source, check_post_image
+from reviewbot.static_reviewer import category_of
 from reviewbot.textio import UnsafePath, decode_source
 
 

@@ -85,7 +85,7 @@ def action(
     Exit codes: 0 no comment at or above the fail level, 1 some, 2 error. A token that cannot write
     (a fork PR) is not an error: results go to annotations and the job summary.
     """
-    from reviewbot import git, pytarget, review_run
+    from reviewbot import git, pytarget, wiring
     from reviewbot.github import accounting, event, fallback, trust
     from reviewbot.github.session import Session
 
@@ -117,7 +117,7 @@ def action(
     target = pytarget.for_review(source, trusted.settings.file.python_version)
     for warning in target.warnings:
         _say(f"warning: target Python: {warning}")
-    result = review_run.execute(source, trusted.settings, progress=progress,
+    result = wiring.execute(source, trusted.settings, progress=progress,
                                 notes=tuple(trusted.notes) + tuple(source_notes), repo_hosts=(run.server_host,),
                                 target=target)
     patch = source.patch()

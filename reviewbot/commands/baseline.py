@@ -54,7 +54,7 @@ def baseline(
     from reviewbot import baseline as baseline_file
     from reviewbot import config_trust, progress, pytarget, suppress
     from reviewbot.pipeline import collect_files, materialize
-    from reviewbot.review_run import build_source, make_analyze
+    from reviewbot.wiring import build_source, make_analyze
 
     cwd = Path.cwd()
     source = build_source(cwd, paths=paths, all_files=True)

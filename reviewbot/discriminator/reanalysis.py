@@ -26,7 +26,7 @@ from pathlib import Path
 from reviewbot.discriminator.apply import Applied, map_line
 from reviewbot.models import Evidence, Finding, SourceFile, Status
 
-# (variant files, scratch dir holding them) -> what the analyzers found. Built by the wiring (review_run).
+# (variant files, scratch dir holding them) -> what the analyzers found. Built by the wiring (wiring).
 Reanalyze = Callable[[Sequence[SourceFile], Path], Evidence]
 
 BASE = "base"

@@ -38,7 +38,7 @@ from reviewbot.llm.schemas import FIX, REVIEW, TRIAGE
 from reviewbot.llm.session import Outcome, Request, Session
 from reviewbot.llm.settings import LLMSettings
 from reviewbot.models import Candidate, Finding, Severity, Stats
-from reviewbot.reviewer import candidate_from
+from reviewbot.static_reviewer import candidate_from
 
 MAX_NOTES_PER_KIND = 8
 FIX_MIN_CONFIDENCE = 0.5

@@ -16,8 +16,8 @@ from reviewbot.analyzers.radon import RadonOptions
 from reviewbot.config import FileSettings, Settings
 from reviewbot.llm.settings import LLMSettings
 from reviewbot.models import Evidence, SourceFile
-from reviewbot.review_run import make_analyze
 from reviewbot.sources import AllFilesSource
+from reviewbot.wiring import make_analyze
 from tests.helpers import GitRepo
 
 OLD = "def old(x):\n    if x == None:\n        return 0\n    return x\n\n\ndef new(y):\n    return y\n"

@@ -28,7 +28,7 @@ def review_input(files: Sequence[SourceFile], evidence: Evidence = NO_EVIDENCE) 
 
 def options(**settings: object) -> DiscriminatorOptions:
     """The discriminator's options for these ``[tool.reviewbot]`` keys, built by the wiring from the config."""
-    from reviewbot.review_run import discriminator_options
+    from reviewbot.wiring import discriminator_options
 
     return discriminator_options(Settings(FileSettings.model_validate(settings)))
 
@@ -55,8 +55,8 @@ class Counting:
 
 
 def reanalyzer(*names: str) -> Counting:
-    """The wiring's re-analysis (review_run.make_reanalyze) restricted to ``names``."""
-    from reviewbot.review_run import make_reanalyze
+    """The wiring's re-analysis (wiring.make_reanalyze) restricted to ``names``."""
+    from reviewbot.wiring import make_reanalyze
 
     settings = Settings(FileSettings.model_validate({"analyzers": list(names), "jobs": 2}))
     return Counting(make_reanalyze(settings))

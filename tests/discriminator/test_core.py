@@ -17,9 +17,9 @@ from reviewbot.discriminator.core import Discriminator
 from reviewbot.models import Candidate, Review, Stats
 from reviewbot.pipeline import run_review
 from reviewbot.publishers.serialize import review_data
-from reviewbot.review_run import make_analyze, make_discriminator
-from reviewbot.reviewer import static_review
 from reviewbot.sources import WorktreeSource
+from reviewbot.static_reviewer import static_review
+from reviewbot.wiring import make_analyze, make_discriminator
 from tests.conftest import git_state
 from tests.discriminator.conftest import llm, review_input, source_file
 from tests.helpers import GitRepo

@@ -6,7 +6,7 @@ from dataclasses import fields, replace
 
 from reviewbot.config import FileSettings, Settings
 from reviewbot.contracts import DiscriminatorOptions, ReviewInput
-from reviewbot.review_run import discriminator_options
+from reviewbot.wiring import discriminator_options
 
 
 def test_discriminator_options_default_to_the_configs_defaults() -> None:

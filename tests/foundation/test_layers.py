@@ -16,9 +16,10 @@ module level, inside functions, and under ``TYPE_CHECKING``. From the bottom up:
 5. contracts: ``contracts``, what the orchestrator hands each stage and what it hands back, and each stage's
    options.
 6. stages: the analyzer runner (``analysis``, ``analysis_worker``, ``cache``), the placement and screening of
-   findings (``filtering``, ``noqa``, ``noreturn``, ``suppress``, ``baseline``), the reviewers (``reviewer``,
-   ``llm.*``), ``discriminator.*``, and ``publishable`` (the redaction every Review goes through).
-7. orchestration: ``pipeline`` (runs the stages), ``review_run`` (builds them from the settings).
+   findings (``filtering``, ``noqa``, ``noreturn``, ``suppress``, ``baseline``), the reviewers
+   (``static_reviewer``, ``llm.*``), ``discriminator.*``, and ``publishable`` (the redaction every Review goes
+   through).
+7. orchestration: ``pipeline`` (runs the stages), ``wiring`` (builds them from the settings).
 8. publishers: ``publishers.*``, the renderers of a Review.
 9. front ends: ``github.*`` (the Action's publisher) and ``apply`` (interactive fixes).
 10. commands: ``commands.*``, ``cli``, ``__main__``.
@@ -48,9 +49,9 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("contracts", ("reviewbot.contracts",)),
     ("stages", ("reviewbot.analysis", "reviewbot.analysis_worker", "reviewbot.cache", "reviewbot.filtering",
                 "reviewbot.noqa", "reviewbot.noreturn", "reviewbot.suppress", "reviewbot.baseline",
-                "reviewbot.reviewer", "reviewbot.llm", "reviewbot.llm.*", "reviewbot.discriminator",
+                "reviewbot.static_reviewer", "reviewbot.llm", "reviewbot.llm.*", "reviewbot.discriminator",
                 "reviewbot.discriminator.*", "reviewbot.publishable")),
-    ("orchestration", ("reviewbot.pipeline", "reviewbot.review_run")),
+    ("orchestration", ("reviewbot.pipeline", "reviewbot.wiring")),
     ("publishers", ("reviewbot.publishers", "reviewbot.publishers.*")),
     ("front ends", ("reviewbot.github", "reviewbot.github.*", "reviewbot.apply")),
     ("commands", ("reviewbot.commands", "reviewbot.commands.*", "reviewbot.cli", "reviewbot.__main__",

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from reviewbot import review_run
+from reviewbot import wiring
 from reviewbot.github import session
 from reviewbot.github.client import Pacing
 from reviewbot.models import (
@@ -123,7 +123,7 @@ def fake_analyzer(monkeypatch: pytest.MonkeyPatch) -> None:
                 AnalyzerStatus("fakecheck", Status.OK, "1.0", findings=len(found)),))
         return analyze
 
-    monkeypatch.setattr(review_run, "make_analyze", make_analyze)
+    monkeypatch.setattr(wiring, "make_analyze", make_analyze)
 
 
 class ActionEnv:

@@ -177,7 +177,7 @@ def make_discriminator(settings: Settings, python: str = "") -> Discriminator:
 
 def make_reviewer(settings: Settings) -> Reviewer:
     """The static reviewer, or the LLM reviewer (which keeps the static candidates) when an LLM is configured."""
-    from reviewbot.reviewer import static_review
+    from reviewbot.static_reviewer import static_review
 
     llm = settings.file.llm
     if not llm.enabled:
