@@ -52,7 +52,7 @@ if str(ROOT) not in sys.path:
 
 from reviewbot.contracts import DiscriminatorOptions, ReviewInput
 from reviewbot.discriminator import scoring
-from reviewbot.discriminator.budget import rank
+from reviewbot.discriminator.ranking import rank
 from reviewbot.discriminator.core import Discriminator
 from reviewbot.discriminator.parse import text_hash
 from reviewbot.models import (

@@ -35,7 +35,7 @@ from reviewbot.filtering import position, shown, visible
 from reviewbot.models import AnalyzerStatus, Finding, Silenced, SourceFile, Status
 from reviewbot.noqa import rule_matches
 
-__all__ = ["Outcome", "Suppression", "added_suppressions", "apply", "comments", "parse", "rule_matches"]
+__all__ = ["Marks", "Suppression", "added_suppressions", "apply", "comments", "parse", "rule_matches"]
 
 _DIRECTIVE = re.compile(r"\breviewbot\s*:\s*ignore\b(?:\[(?P<rules>[^\]]*)\])?", re.IGNORECASE)
 
@@ -111,7 +111,7 @@ def added_suppressions(sf: SourceFile) -> list[tuple[int, str, str]]:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Marks:
     """Which findings a marker hides (``at``: their indices in the input), and the notes. Nothing is cut here:
     ``filtering.select`` decides and counts."""
 
@@ -145,7 +145,7 @@ def apply(
     statuses: Sequence[AnalyzerStatus] = (),
     mode: str = "added",
     silenced: Sequence[Silenced] = (),
-) -> Outcome:
+) -> Marks:
     """Mark the findings a ``# reviewbot: ignore`` or a marker we honour covers; note unused suppressions and
     those the change adds.
 
@@ -198,7 +198,7 @@ def apply(
             counts[s.marker] += 1
     notes = _count_note(counts) + _capped(added, "suppressions added") + _capped(unused, "unused suppressions")
     by_marker = tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-    return Outcome(tuple(kept), tuple(f for f, _ in suppressed), tuple(notes), frozenset(at), by_marker)
+    return Marks(tuple(kept), tuple(f for f, _ in suppressed), tuple(notes), frozenset(at), by_marker)
 
 
 class _Markers:

@@ -21,7 +21,7 @@ from pathlib import Path
 from reviewbot.contracts import DiscriminatorOptions, Ranked, ReviewInput
 from reviewbot.discriminator import scoring
 from reviewbot.discriminator.apply import Applied, apply_fix, changed_tokens
-from reviewbot.discriminator.budget import rank
+from reviewbot.discriminator.ranking import rank
 from reviewbot.discriminator.collateral import Collateral, Problem
 from reviewbot.discriminator.consensus import Consensus, consensus, family, independent, overlaps
 from reviewbot.discriminator.execution import ExecResult, ExecutionCheck

@@ -54,7 +54,7 @@ class Posted:
 
 
 @dataclass
-class Outcome:
+class PublishOutcome:
     login: str = ""
     posted: list[tuple[Comment, str]] = field(default_factory=list)  # (comment, fingerprint) posted now
     kept: int = 0
@@ -117,8 +117,8 @@ class Publisher:
         return self.api.read(lambda: [_posted(c) for c in self.pull.get_issue_comments()], "listing PR comments")
 
     # -- publishing ----------------------------------------------------------------------------------------------
-    def publish(self, review: Review, patch: Patch) -> Outcome:
-        out = Outcome(login=self.identity())
+    def publish(self, review: Review, patch: Patch) -> PublishOutcome:
+        out = PublishOutcome(login=self.identity())
         existing = self.review_comments()
         replied = {p.in_reply_to for p in existing if p.in_reply_to}
         mine = [p for p in existing if owned(p, out.login) and markers.read_fp(p.body)]
@@ -161,7 +161,7 @@ class Publisher:
         self._summary(review, out)
         return out
 
-    def _post(self, new: Sequence[tuple[int, Comment, str, anchors.Anchor]], out: Outcome) -> None:
+    def _post(self, new: Sequence[tuple[int, Comment, str, anchors.Anchor]], out: PublishOutcome) -> None:
         payload = [
             {**a.api_fields(), "body": bodies.inline_body(c, fp, with_suggestion=not a.narrowed)}
             for _, c, fp, a in new
@@ -188,7 +188,9 @@ class Publisher:
         for (i, c, fp, a), item in zip(new, payload):
             self._post_one(i, c, fp, a, item, out)
 
-    def _post_one(self, i: int, c: Comment, fp: str, a: anchors.Anchor, item: dict[str, Any], out: Outcome) -> None:
+    def _post_one(
+        self, i: int, c: Comment, fp: str, a: anchors.Anchor, item: dict[str, Any], out: PublishOutcome
+    ) -> None:
         extra: dict[str, Any] = {}
         if a.start_line < a.line:
             extra = {"start_line": a.start_line, "start_side": "RIGHT"}
@@ -217,7 +219,7 @@ class Publisher:
             if exc.status != 404:  # 404: already gone (a concurrent run)
                 raise
 
-    def _summary(self, review: Review, out: Outcome) -> None:
+    def _summary(self, review: Review, out: PublishOutcome) -> None:
         out.not_inline.sort(key=lambda item: item.index)  # the review's order (a 422 fallback appends late)
         drafted = bodies.summary_body(
             review,

@@ -35,7 +35,7 @@ from reviewbot.llm.plan import plan
 from reviewbot.llm.provider import LLMError
 from reviewbot.llm.redact import Redactor, logger
 from reviewbot.llm.schemas import FIX, REVIEW, TRIAGE
-from reviewbot.llm.session import Outcome, Request, Session
+from reviewbot.llm.session import CallOutcome, Request, Session
 from reviewbot.llm.settings import LLMSettings
 from reviewbot.models import Candidate, Finding, Severity, Stats
 from reviewbot.static_reviewer import candidate_from
@@ -206,7 +206,7 @@ class _Run:
                 self.tally.unusable_replies += 1
             self.tally.dropped_items += first.dropped
 
-    def _account(self, s: _Sent, outcome: Outcome) -> None:
+    def _account(self, s: _Sent, outcome: CallOutcome) -> None:
         what = _describe(s)
         if outcome.status == "skipped":
             group = "budget" if outcome.limit in ("call budget", "token budget") else outcome.limit
