@@ -162,3 +162,53 @@ def test_the_checker_sees_function_level_and_relative_imports(tmp_path: Path) ->
     probe.write_text("def f():\n    from reviewbot.pipeline import run_review\nfrom . import markers\n")
     found = imports_of("reviewbot.github.probe", probe, {"reviewbot.github.markers"})
     assert found == {"reviewbot.pipeline", "reviewbot.github.markers"}
+
+
+# What starts, signals or replaces a process. Only reviewbot.procs may use these: it starts every child in a
+# process group of its own, with the allow-listed environment, and times out and kills it with all its children.
+PROCESS_CALLS = {
+    "subprocess": {"run", "Popen", "call", "check_call", "check_output", "getoutput", "getstatusoutput"},
+    "os": {"kill", "killpg", "system", "popen", "fork", "forkpty", "posix_spawn", "posix_spawnp", "execv", "execve",
+           "execvp", "execvpe", "execl", "execle", "execlp", "execlpe", "spawnv", "spawnve", "spawnvp", "spawnvpe",
+           "spawnl", "spawnle", "spawnlp", "spawnlpe", "startfile"},
+    "signal": {"pthread_kill", "pidfd_send_signal"},
+    "asyncio": {"create_subprocess_exec", "create_subprocess_shell"},
+    "multiprocessing": {"Process", "Pool", "get_context"},
+    "pty": {"spawn", "fork"},
+}
+
+
+def process_calls(path: Path) -> list[str]:
+    """``module.name`` uses of PROCESS_CALLS in a file, through ``import module`` or ``from module import name``."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    annotations = [n.annotation for n in ast.walk(tree) if isinstance(n, (ast.arg, ast.AnnAssign)) and n.annotation]
+    annotations += [n.returns for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+                    and n.returns]
+    types = {id(sub) for a in annotations for sub in ast.walk(a)}  # naming a type (subprocess.Popen) runs nothing
+    found = []
+    for node in ast.walk(tree):
+        if id(node) in types:
+            continue
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            if node.attr in PROCESS_CALLS.get(node.value.id, ()):
+                found.append(f"{node.value.id}.{node.attr}:{node.lineno}")
+        elif isinstance(node, ast.ImportFrom) and node.module in PROCESS_CALLS and not node.level:
+            names = PROCESS_CALLS[node.module]
+            found += [f"{node.module}.{a.name}:{node.lineno}" for a in node.names if a.name in names]
+    return found
+
+
+def test_only_procs_starts_or_kills_processes() -> None:
+    stragglers = {
+        module: calls
+        for module, path in modules().items()
+        if module != "reviewbot.procs" and (calls := process_calls(path))
+    }
+    assert not stragglers, stragglers
+
+
+def test_the_process_check_sees_calls_and_imports(tmp_path: Path) -> None:
+    probe = tmp_path / "probe.py"
+    probe.write_text("import os, subprocess\nfrom os import killpg\nsubprocess.run(['x'])\nos.kill(1, 9)\n"
+                     "def f(p: subprocess.Popen[bytes]) -> subprocess.Popen[str]:\n    return subprocess.Popen(p)\n")
+    assert sorted(process_calls(probe)) == ["os.kill:4", "os.killpg:2", "subprocess.Popen:6", "subprocess.run:3"]
