@@ -11,9 +11,9 @@ analyzer's ``timeout`` all become an error status for that analyzer alone; the o
 Caching: a ``per_file`` adapter is cached per file (key: analyzer, version, effective settings, the file's
 content, pre-image and changed lines), and runs only on the misses; any other adapter is cached as a whole when it
 offers ``cache_key(files, ctx)`` (the facts analyzer keys on the repository state too), otherwise never.
-Optional adapter hooks, looked up with ``getattr``: ``settings_key(ctx) -> str`` (cache-key material beyond the
-options, e.g. rule file contents), ``cache_key(files, ctx) -> str | None``, ``splittable: bool`` (batches of files
-may run in parallel), ``min_batch: int`` (fewest files worth a batch of their own, for tools with a costly start).
+What an adapter declares beyond the ``Analyzer`` protocol (``settings_key(ctx)``: cache-key material beyond
+the options, e.g. rule file contents; ``cache_key(files, ctx)``; ``splittable``; ``min_batch``; its cost) is
+read once, as its ``Traits`` (``reviewbot.analyzers.base``); the runner knows no adapter by name.
 
 Per-file notes follow one convention so they can be cached with their file: they start with ``"<path>: "``.
 """
@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from reviewbot import __version__, procs
-from reviewbot.analyzers.base import AnalysisContext, Analyzer, Options
+from reviewbot.analyzers.base import AnalysisContext, Analyzer, Options, Traits
 from reviewbot.analysis_worker import one_line as _one_line
 from reviewbot.cache import Cache, adapters_digest, make_key
 from reviewbot.models import (
@@ -51,12 +51,6 @@ from reviewbot.models import (
 
 GRACE = 10.0  # seconds past an analyzer's own timeout before its worker is killed
 STOP_GRACE = 3.0  # seconds a worker gets, after SIGTERM, to kill its tools before SIGKILL
-MIN_BATCH = 4  # files per batch when a splittable analyzer is split
-
-# Rough CPU seconds per 1000 lines, measured on the stdlib (semgrep with reviewbot's rule pack); only the order in
-# which tasks are started depends on them: the longest first, so that the long poles do not start last.
-_COST = {"pylint": 0.9, "semgrep": 0.35, "bandit": 0.5, "facts": 0.45, "radon": 0.15}
-_STARTUP = {"semgrep": 2.5, "pylint": 1.0}
 
 
 @dataclass
@@ -139,10 +133,9 @@ def _file_key(sf: SourceFile) -> list[Any]:
     return [sf.path, sf.old_path, _hash_text(sf.text), _hash_text(sf.before), sorted(sf.added_lines), list(sf.hunks)]
 
 
-def _settings(analyzer: Analyzer, ctx: AnalysisContext) -> str:
-    hook = getattr(analyzer, "settings_key", None)
-    if hook is not None:
-        return str(hook(ctx))
+def _settings(traits: Traits, ctx: AnalysisContext) -> str:
+    if traits.settings_key is not None:
+        return str(traits.settings_key(ctx))
     return json.dumps(ctx.trusted, sort_keys=True, default=str)  # unknown adapter: any trusted setting may matter
 
 
@@ -155,7 +148,8 @@ def _plan(
     cache: Cache | None,
     jobs: int,
 ) -> _Plan:
-    name = getattr(analyzer, "name", type(analyzer).__name__)
+    traits = Traits.of(analyzer)
+    name = traits.name
     try:
         opts = options.get(name) or analyzer.Options()
         ctx = replace(where, options=opts)
@@ -169,8 +163,8 @@ def _plan(
     try:
         if cache is not None:
             base = [__version__, adapters_digest(), name, version, opts.model_dump_json(), ctx.scope, ctx.python,
-                    _settings(analyzer, ctx)]
-            if getattr(analyzer, "per_file", False):
+                    _settings(traits, ctx)]
+            if traits.per_file:
                 misses = []
                 for sf in files:
                     key = make_key(*base, _file_key(sf))
@@ -182,8 +176,7 @@ def _plan(
                         plan.cached.append(hit)
                         plan.cached_files += 1
             else:
-                hook = getattr(analyzer, "cache_key", None)
-                whole = hook(files, ctx) if hook is not None else None
+                whole = traits.cache_key(files, ctx) if traits.cache_key is not None else None
                 if whole is not None:
                     plan.whole_key = make_key(*base, whole)
                     hit = cache.get(plan.whole_key)
@@ -196,12 +189,12 @@ def _plan(
         plan.cached, plan.cached_files, plan.keys, plan.whole_key = [], 0, {}, None
     if misses:
         batches = [misses]
-        if getattr(analyzer, "splittable", False) and getattr(analyzer, "per_file", False) and jobs > 1:
-            n = min(jobs, max(1, len(misses) // max(1, int(getattr(analyzer, "min_batch", MIN_BATCH)))))
+        if traits.splittable and traits.per_file and jobs > 1:
+            n = min(jobs, max(1, len(misses) // max(1, int(traits.min_batch))))
             batches = _balanced(misses, n)
         for batch in batches:
             lines = sum(sf.text.count("\n") + 1 for sf in batch)
-            cost = _STARTUP.get(name, 0.5) + _COST.get(name, 0.5) * lines / 1000
+            cost = traits.startup_s + traits.cost_per_kloc * lines / 1000
             plan.tasks.append(_Task(index, analyzer, batch, ctx, cost))
     return plan
 
@@ -224,7 +217,7 @@ def _balanced(files: list[SourceFile], n: int) -> list[list[SourceFile]]:
 
 
 def _timeout(task: _Task) -> float:
-    return float(getattr(task.ctx.options, "timeout", 120.0))
+    return float(task.ctx.options.timeout)
 
 
 def _picklable(task: _Task) -> bool:
@@ -324,7 +317,7 @@ def _for_file(result: AnalyzerResult, sf: SourceFile) -> AnalyzerResult:
 
 
 def _finish(plan: _Plan, cache: Cache | None, files: Sequence[SourceFile]) -> tuple[AnalyzerStatus, AnalyzerResult]:
-    name = getattr(plan.analyzer, "name", type(plan.analyzer).__name__)
+    name = Traits.of(plan.analyzer).name
     if plan.error:
         return AnalyzerStatus(name, Status.ERROR, message=plan.error), AnalyzerResult()
     if not files:

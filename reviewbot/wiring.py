@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from reviewbot import git, pytarget
+from reviewbot.analyzers.base import Analyzer, Options, Traits
 from reviewbot.baseline import Baseline
 from reviewbot.config import Settings
 from reviewbot.contracts import Discriminator, DiscriminatorOptions, Progress, Reviewer
@@ -85,12 +86,8 @@ def make_analyze(settings: Settings, python: str = ""):  # type: ignore[no-untyp
     names = settings.enabled_analyzers
     adapters = [registry.load(n) for n in names]
     options = {n: settings.options_for(n) for n in names}
-    if not settings.file.llm.enabled:
-        # what only feeds the LLM's prompts is not computed without one: the facts describing each def, and the
-        # maintainability index (most of radon's time)
-        for name, key in (("facts", "descriptions"), ("radon", "maintainability")):
-            if name in options:
-                options[name] = options[name].model_copy(update={key: False})
+    if not settings.file.llm.enabled:  # what only feeds the LLM's prompts is not computed without one
+        options = _without_prompt_only(zip(names, adapters), options)
 
     def analyze(files: Sequence[SourceFile], workdir: Path, source: Source) -> Evidence:
         if not adapters:
@@ -118,8 +115,16 @@ def make_analyze(settings: Settings, python: str = ""):  # type: ignore[no-untyp
     return analyze
 
 
-# Analyzers the discriminator does not re-run on patched fixes: they feed prompts, not findings.
-NOT_REANALYZED = frozenset({"facts"})
+def _without_prompt_only(
+    named: Iterable[tuple[str, Analyzer]], options: dict[str, Options]
+) -> dict[str, Options]:
+    """``options`` (by analyzer name) with each adapter's ``prompt_only`` switches off."""
+    out = dict(options)
+    for name, adapter in named:
+        off = {key: False for key in Traits.of(adapter).prompt_only if key in type(out[name]).model_fields}
+        if off:
+            out[name] = out[name].model_copy(update=off)
+    return out
 
 
 def make_reanalyze(settings: Settings, python: str = ""):  # type: ignore[no-untyped-def]
@@ -127,11 +132,10 @@ def make_reanalyze(settings: Settings, python: str = ""):  # type: ignore[no-unt
     options, without a repository (the variants live only in a scratch dir) and without the cache."""
     from reviewbot import analyzers as registry
 
-    names = tuple(n for n in settings.enabled_analyzers if n not in NOT_REANALYZED)
-    adapters = [registry.load(n) for n in names]
-    options = {n: settings.options_for(n) for n in names}
-    if "radon" in options:  # the discriminator reads complexity deltas, never the maintainability index
-        options["radon"] = options["radon"].model_copy(update={"maintainability": False})
+    loaded = [(n, registry.load(n)) for n in settings.enabled_analyzers]
+    named = [(n, a) for n, a in loaded if Traits.of(a).reanalyzed]
+    adapters = [a for _, a in named]
+    options = _without_prompt_only(named, {n: settings.options_for(n) for n, _ in named})
 
     def reanalyze(files: Sequence[SourceFile], workdir: Path) -> Evidence:
         if not adapters:

@@ -26,3 +26,23 @@ def test_discriminator_options_carry_the_configured_values() -> None:
 def test_the_review_input_holds_no_settings() -> None:
     assert {f.name for f in fields(ReviewInput)} == {"patch", "files", "evidence", "workdir", "repo_root", "rev",
                                                      "kinds"}
+
+
+def test_the_wiring_reads_what_adapters_declare_not_their_names() -> None:
+    """An adapter declares the options that only feed prompts and whether fixes are re-analysed with it; the wiring
+    knows no adapter by name (it used to hard-code facts/descriptions, radon/maintainability and 'facts')."""
+    import ast
+    import inspect
+
+    from reviewbot import analysis, wiring
+    from reviewbot.analyzers import load
+    from reviewbot.analyzers.base import Traits
+
+    for module in (wiring, analysis):
+        strings = {n.value for n in ast.walk(ast.parse(inspect.getsource(module))) if isinstance(n, ast.Constant)}
+        assert not strings & {"facts", "radon", "pylint", "bandit", "semgrep", "descriptions", "maintainability"}
+    facts, radon, semgrep = (Traits.of(load(n)) for n in ("facts", "radon", "semgrep"))
+    assert (facts.prompt_only, facts.reanalyzed) == (("descriptions",), False)
+    assert (radon.prompt_only, radon.reanalyzed) == (("maintainability",), True)
+    assert semgrep.startup_s > Traits("x").startup_s and semgrep.settings_key is not None
+

@@ -129,12 +129,13 @@ def test_no_import_runs_back_up_the_layers() -> None:
 PLUGIN_HELPERS_USED = {("reviewbot.noreturn", "reviewbot.analyzers._source")}
 
 
-# Who needs the adapter interface itself: the runner (it calls adapters) and the config (it validates their Options).
-# Every other stage reads the shared values from reviewbot.models.
-INTERFACE_USERS = {"reviewbot.analysis", "reviewbot.config"}
+# Who needs the adapter interface itself: the runner (it calls adapters), the config (it validates their
+# Options) and the wiring (it reads their Traits). Every other stage reads the shared values from
+# reviewbot.models.
+INTERFACE_USERS = {"reviewbot.analysis", "reviewbot.config", "reviewbot.wiring"}
 
 
-def test_only_the_runner_and_the_config_import_the_adapter_interface() -> None:
+def test_only_the_runner_config_and_wiring_import_the_adapter_interface() -> None:
     known = modules()
     users = {
         module
