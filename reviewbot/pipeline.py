@@ -13,8 +13,9 @@ import os
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reviewbot import filekinds, suppress
@@ -119,6 +120,36 @@ def materialize(files: Sequence[SourceFile], workdir: Path) -> None:
         target.write_text(sf.text, encoding="utf-8", newline="")
 
 
+@dataclass(frozen=True)
+class Analyzed:
+    """The analysis half of a review: the change, its Python files, what was skipped and why, the scratch tree
+    holding the post-images (alive inside ``analyzed``), and what the analyzers found."""
+
+    patch: Patch
+    files: tuple[SourceFile, ...]
+    skipped: tuple[SkippedFile, ...]
+    notes: tuple[str, ...]
+    workdir: Path
+    evidence: Evidence
+
+
+@contextmanager
+def analyzed(source: Source, settings: Settings, analyze: Analyze, say: Progress) -> Iterator[Analyzed]:
+    """Read the change, write its post-images to a scratch tree and run ``analyze`` on them (the review and
+    ``reviewbot baseline`` both start so); the tree is removed on exit."""
+    patch = source.patch()
+    files, skipped, notes = collect_files(patch, source, settings)
+    with tempfile.TemporaryDirectory(prefix="reviewbot-") as tmp:
+        workdir = Path(tmp) / "tree"
+        workdir.mkdir()
+        materialize(files, workdir)
+        evidence = Evidence()
+        if files:
+            say(f"analyzing {len(files)} file(s)")
+            evidence = analyze(files, workdir, source)
+        yield Analyzed(patch, files, skipped, notes, workdir, evidence)
+
+
 def run_review(
     source: Source,
     settings: Settings,
@@ -137,17 +168,10 @@ def run_review(
     started = time.monotonic()
     say = progress or (lambda _msg: None)
     say(f"reading {source.description}")
-    patch = source.patch()
-    files, skipped, read_notes = collect_files(patch, source, settings)
-    with tempfile.TemporaryDirectory(prefix="reviewbot-") as tmp:
-        workdir = Path(tmp) / "tree"
-        workdir.mkdir()
-        materialize(files, workdir)
-        if files:
-            say(f"analyzing {len(files)} file(s)")
-            evidence = analyze(files, workdir, source)
-        else:
-            evidence = Evidence()
+    with analyzed(source, settings, analyze, say) as first:
+        patch, files, skipped, read_notes, workdir, evidence = (
+            first.patch, first.files, first.skipped, first.notes, first.workdir, first.evidence
+        )
         readers = filekinds.tree_readers(source.root, source.rev)
         kinds = filekinds.classify(files, settings.file.files, evidence.findings, readers)
         mode = settings.file.filter
