@@ -87,12 +87,12 @@ def action(
     """
     from reviewbot import git, pytarget, wiring
     from reviewbot.github import accounting, event, fallback, trust
-    from reviewbot.github.session import Session
+    from reviewbot.github.session import GitHubSession
 
     environ = os.environ
     run = event.read(environ, number=number, base_sha=base_sha, head_sha=head_sha)
     root = git.toplevel(run.workspace)
-    session = Session(run, write_interval=write_interval, log=_say)
+    session = GitHubSession(run, write_interval=write_interval, log=_say)
     if not run.base_sha or not run.head_sha:
         run = session.complete_shas()
     llm = {"provider": llm_provider, "model": llm_model, "base-url": llm_base_url, "api-key-env": llm_api_key_env}
@@ -144,10 +144,10 @@ def action(
         failure = "no GITHUB_TOKEN: nothing written to the pull request"
     else:
         from reviewbot.github.client import GitHubError
-        from reviewbot.github.publish import Options
+        from reviewbot.github.publish import PublishOptions
 
-        options = Options(max_inline=max_inline_comments, bot_login=bot_login or "", elsewhere=tuple(elsewhere),
-                          hint=hint)
+        options = PublishOptions(max_inline=max_inline_comments, bot_login=bot_login or "",
+                                 elsewhere=tuple(elsewhere), hint=hint)
         try:
             outcome = session.publish(result, patch, options)
         except GitHubError as exc:

@@ -12,9 +12,9 @@ ever edited or deleted.
 
 Nothing is lost silently: a comment that cannot be anchored in the diff, is over the inline cap, or that GitHub
 rejects goes into the summary comment with the reason; those the summary comment cannot hold (GitHub's 65,536
-characters) are counted there, with the places in ``Options.elsewhere`` (the job summary, the SARIF file) that have
-them (``accounting``). When the token cannot write (a fork PR), ``PermissionDenied`` propagates and the caller falls
-back to annotations and the job summary.
+characters) are counted there, with the places in ``PublishOptions.elsewhere`` (the job summary, the SARIF file)
+that have them (``accounting``). When the token cannot write (a fork PR), ``PermissionDenied`` propagates and the
+caller falls back to annotations and the job summary.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ DEFAULT_BOT_LOGIN = "github-actions[bot]"
 
 
 @dataclass(frozen=True)
-class Options:
+class PublishOptions:
     max_inline: int = 20  # new inline comments per review; the rest go to the summary
     bot_login: str = ""  # "" -> GET /user, else github-actions[bot]
     elsewhere: tuple[Place, ...] = ()  # other places that list the review's comments (job summary, SARIF file)
@@ -92,8 +92,9 @@ def owned(p: Posted, login: str) -> bool:
 
 
 class Publisher:
-    def __init__(self, api: Api, repo: Any, pull: Any, head_sha: str, options: Options = Options(),
-                 *, log: Callable[[str], None] = lambda _m: None) -> None:
+    def __init__(self, api: Api, repo: Any, pull: Any, head_sha: str,
+                 options: PublishOptions = PublishOptions(), *,
+                 log: Callable[[str], None] = lambda _m: None) -> None:
         self.api = api
         self.repo = repo
         self.pull = pull

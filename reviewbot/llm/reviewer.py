@@ -30,7 +30,7 @@ from reviewbot.llm.candidates import (
 from reviewbot.llm.context import call_sites, file_context
 from reviewbot.llm.factory import Opened, open_session
 from reviewbot.llm.http import Sleep
-from reviewbot.llm.parse import Parsed, Parser, parse_fix, parse_review, parse_triage
+from reviewbot.llm.parse import ParsedReply, Parser, parse_fix, parse_review, parse_triage
 from reviewbot.llm.plan import plan
 from reviewbot.llm.provider import LLMError
 from reviewbot.llm.redact import Redactor, logger
@@ -53,7 +53,7 @@ class _Sent:
     paths: tuple[str, ...]
     findings: tuple[Finding, ...] = ()
     base: Candidate | None = None  # fix: the comment being fixed
-    parsed: list[Parsed[Any]] = field(default_factory=list)  # one per sample
+    parsed: list[ParsedReply[Any]] = field(default_factory=list)  # one per sample
 
 
 class LLMReviewer:
