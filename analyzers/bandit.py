@@ -63,6 +63,7 @@ class Bandit:
     Options: ClassVar[type[BanditOptions]] = BanditOptions
     per_file: ClassVar[bool] = True
     splittable: ClassVar[bool] = True  # the runner may run batches of files in parallel
+    cost_per_kloc: ClassVar[float] = 0.5  # CPU seconds per 1000 lines on the stdlib (base.Traits)
 
     def version(self) -> str:
         try:

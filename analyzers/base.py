@@ -1,20 +1,23 @@
 """The one small interface every analyzer adapter satisfies, and the inputs it receives.
 
-An adapter module imports only this module and ``reviewbot.models``. It never raises for bad input: a file that
-does not parse, a tool that crashes or times out, or a missing tool becomes ``AnalyzerResult.error`` / ``notes``.
-It never imports or executes code from the scanned tree, and never writes into it.
+An adapter module imports only this module and ``reviewbot.models`` (``SourceFile`` is defined there, with the
+other values every stage shares, and re-exported here as part of the adapter interface). It never raises for bad
+input: a file that does not parse, a tool that crashes or times out, or a missing tool becomes
+``AnalyzerResult.error`` / ``notes``. It never imports or executes code from the scanned tree, and never writes into it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, ClassVar, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
-from reviewbot.models import AnalyzerResult
+from reviewbot.models import AnalyzerResult, SourceFile
+
+__all__ = ["AnalysisContext", "Analyzer", "AnalyzerResult", "Options", "SourceFile"]
 
 
 class Options(BaseModel):
@@ -23,18 +26,6 @@ class Options(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     timeout: float = 120.0  # seconds for the whole batch
-
-
-@dataclass(frozen=True)
-class SourceFile:
-    """One changed Python file as the analyzers see it."""
-
-    path: str  # repository-relative POSIX path of the post-image
-    text: str  # post-image text
-    before: str | None = None  # pre-image text; None for an added file
-    old_path: str | None = None  # pre-image path when renamed
-    added_lines: frozenset[int] = frozenset()  # new-file line numbers added by the change
-    hunks: tuple[tuple[int, int], ...] = ()  # new-file (start, end) line ranges of the hunks, inclusive
 
 
 @dataclass(frozen=True)
@@ -56,7 +47,14 @@ class AnalysisContext:
 
 
 class Analyzer(Protocol):
-    """An analyzer adapter. ``Options`` is validated at config load time; ``version()`` keys the cache."""
+    """An analyzer adapter. ``Options`` is validated at config load time; ``version()`` keys the cache.
+
+    What the runner and the wiring need to know beyond these members, an adapter declares as class attributes
+    or methods named as the fields of ``Traits`` (``splittable``, ``min_batch``, ``cost_per_kloc``,
+    ``startup_s``, ``prompt_only``, ``reanalyzed``, ``settings_key(ctx)``, ``cache_key(files, ctx)``); what
+    it does not declare takes the default there. ``Traits.of`` is the one place that reads them: nothing else
+    looks an adapter up by its name or probes it for attributes.
+    """
 
     name: ClassVar[str]
     Options: ClassVar[type[Options]]
@@ -65,3 +63,33 @@ class Analyzer(Protocol):
     def version(self) -> str: ...
 
     def analyze(self, files: Sequence[SourceFile], ctx: AnalysisContext) -> AnalyzerResult: ...
+
+
+@dataclass(frozen=True)
+class Traits:
+    """What the runner (``reviewbot.analysis``) and the wiring (``reviewbot.wiring``) know of an adapter."""
+
+    name: str
+    per_file: bool = False
+    splittable: bool = False  # batches of files may run in parallel (only with per_file)
+    min_batch: int = 4  # fewest files worth a batch of their own (higher for tools with a costly start)
+    # Rough CPU seconds per 1000 lines and to start, measured on the stdlib: only the order in which tasks
+    # start depends on them (the longest first, so that the long poles do not start last).
+    cost_per_kloc: float = 0.5
+    startup_s: float = 0.5
+    # Boolean options that only feed the LLM's prompts: turned off when no LLM is configured, and when the
+    # discriminator re-analyses patched fixes.
+    prompt_only: tuple[str, ...] = ()
+    reanalyzed: bool = True  # re-run on the discriminator's patched variants (False: it feeds prompts only)
+    # Cache-key material beyond the options (e.g. rule file contents); None: the whole trusted mapping counts.
+    settings_key: Callable[[AnalysisContext], str] | None = field(default=None, compare=False)
+    # A key for caching a not-per-file adapter as a whole (None from it: do not cache); None: never cached.
+    cache_key: Callable[[Sequence[SourceFile], AnalysisContext], str | None] | None = field(
+        default=None, compare=False
+    )
+
+    @classmethod
+    def of(cls, analyzer: object) -> Traits:
+        declared = {f.name: getattr(analyzer, f.name) for f in fields(cls) if hasattr(analyzer, f.name)}
+        declared.setdefault("name", type(analyzer).__name__)
+        return cls(**declared)

@@ -59,6 +59,9 @@ class Radon:
     Options: ClassVar[type[RadonOptions]] = RadonOptions
     per_file: ClassVar[bool] = True
     splittable: ClassVar[bool] = True
+    cost_per_kloc: ClassVar[float] = 0.15  # CPU seconds per 1000 lines on the stdlib (base.Traits)
+    # most of radon's time, and only the LLM's prompts read it (the discriminator reads complexity deltas)
+    prompt_only: ClassVar[tuple[str, ...]] = ("maintainability",)
 
     def version(self) -> str:
         try:

@@ -39,7 +39,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from reviewbot.analyzers.base import SourceFile
+from reviewbot.models import SourceFile
 from reviewbot.analyzers.facts import FactsOptions
 from reviewbot.analyzers.radon import RadonOptions
 from reviewbot.analyzers.semgrep import SemgrepOptions

@@ -15,7 +15,7 @@ from disc_defects import CATALOGUE
 from disc_runner import Judged, Memo
 
 from reviewbot.discriminator import scoring
-from reviewbot.discriminator.budget import rank
+from reviewbot.discriminator.ranking import rank
 from reviewbot.models import Comment
 
 

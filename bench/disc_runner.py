@@ -10,13 +10,11 @@ from pathlib import Path
 
 from disc_defects import CATALOGUE, Instance
 
-from reviewbot.analyzers.base import SourceFile
-from reviewbot.config import FileSettings, Settings
+from reviewbot.contracts import DiscriminatorOptions, ReviewInput
 from reviewbot.discriminator.core import Discriminator
 from reviewbot.discriminator.parse import text_hash
-from reviewbot.models import AnalyzerStatus, Candidate, Comment, Evidence, Finding, Fix, Metric
-from reviewbot.pipeline import ReviewInput
-from reviewbot.reviewer import candidate_from
+from reviewbot.models import AnalyzerStatus, Candidate, Comment, Evidence, Finding, Fix, Metric, SourceFile
+from reviewbot.static_reviewer import candidate_from
 
 
 def make_runner(names: Sequence[str], timeout: float = 1800.0) -> Callable[[Sequence[SourceFile], Path], Evidence]:
@@ -153,11 +151,10 @@ def judge_all(
     findings: Sequence[Finding],
     verify: bool,
 ) -> None:
-    settings = Settings(FileSettings.model_validate({"verify": verify}))
     all_cands = [c for j in judged for c in j.cands]
     evidence = Evidence(findings=tuple(findings))
-    inp = ReviewInput(None, tuple(files.values()), evidence, settings, Path("."), None, None)  # type: ignore[arg-type]
-    comments, _notes = Discriminator(reanalyze).judge(all_cands, inp)
+    inp = ReviewInput(None, tuple(files.values()), evidence, Path("."), None, None)  # type: ignore[arg-type]
+    comments, _notes = Discriminator(reanalyze, DiscriminatorOptions(verify=verify)).judge(all_cands, inp)
     it = iter(comments)
     for j in judged:
         j.comments = [next(it) for _ in j.cands]

@@ -46,7 +46,7 @@ from disc_generate import build  # noqa: E402
 from disc_report import dump, evaluate, report  # noqa: E402
 from disc_runner import Memo, analyze_instances, candidates_for, judge_all, make_runner  # noqa: E402
 
-from reviewbot.analyzers.base import SourceFile  # noqa: E402
+from reviewbot.models import SourceFile  # noqa: E402
 from reviewbot.discriminator import scoring  # noqa: E402
 
 ANALYZERS = ("bandit", "pylint", "radon", "semgrep")

@@ -32,8 +32,8 @@ from reviewbot.config import FileSettings, Settings  # noqa: E402
 from reviewbot.diff import Patch  # noqa: E402
 from reviewbot.llm.settings import LLMSettings  # noqa: E402
 from reviewbot.models import Review  # noqa: E402
-from reviewbot.review_run import execute  # noqa: E402
 from reviewbot.sources import PatchSource  # noqa: E402
+from reviewbot.wiring import execute  # noqa: E402
 
 
 @dataclass

@@ -9,10 +9,10 @@ most expensive first. An exception escaping an adapter, a worker that dies, and 
 analyzer's ``timeout`` all become an error status for that analyzer alone; the others' results stand.
 
 Caching (``reviewbot.analysis_cache``): a ``per_file`` adapter runs only on the files the cache did not answer;
-any other adapter is cached as a whole when it offers ``cache_key``, otherwise never.
-Optional adapter hooks, looked up with ``getattr``: ``settings_key(ctx) -> str`` (cache-key material beyond the
-options, e.g. rule file contents), ``cache_key(files, ctx) -> str | None``, ``splittable: bool`` (batches of files
-may run in parallel), ``min_batch: int`` (fewest files worth a batch of their own, for tools with a costly start).
+any other adapter is cached as a whole when it offers ``cache_key(files, ctx)``, otherwise never.
+What an adapter declares beyond the ``Analyzer`` protocol (``settings_key(ctx)``: cache-key material beyond
+the options, e.g. rule file contents; ``cache_key(files, ctx)``; ``splittable``; ``min_batch``; its cost) is
+read once, as its ``Traits`` (``reviewbot.analyzers.base``); the runner knows no adapter by name.
 
 Per-file notes follow one convention so they can be cached with their file: they start with ``"<path>: "``.
 """
@@ -31,20 +31,24 @@ from pathlib import Path
 from typing import Any, Literal
 
 from reviewbot import procs
-from reviewbot.analyzers.base import AnalysisContext, Analyzer, Options, SourceFile
+from reviewbot.analyzers.base import AnalysisContext, Analyzer, Options, Traits
 from reviewbot.analysis_worker import one_line as _one_line
 from reviewbot.analysis_cache import Cached, lookup, store
 from reviewbot.cache import Cache
-from reviewbot.models import AnalyzerResult, AnalyzerStatus, Evidence, Fact, Finding, Metric, Silenced, Status
+from reviewbot.models import (
+    AnalyzerResult,
+    AnalyzerStatus,
+    Evidence,
+    Fact,
+    Finding,
+    Metric,
+    Silenced,
+    SourceFile,
+    Status,
+)
 
 GRACE = 10.0  # seconds past an analyzer's own timeout before its worker is killed
 STOP_GRACE = 3.0  # seconds a worker gets, after SIGTERM, to kill its tools before SIGKILL
-MIN_BATCH = 4  # files per batch when a splittable analyzer is split
-
-# Rough CPU seconds per 1000 lines, measured on the stdlib (semgrep with reviewbot's rule pack); only the order in
-# which tasks are started depends on them: the longest first, so that the long poles do not start last.
-_COST = {"pylint": 0.9, "semgrep": 0.35, "bandit": 0.5, "facts": 0.45, "radon": 0.15}
-_STARTUP = {"semgrep": 2.5, "pylint": 1.0}
 
 
 @dataclass
@@ -123,7 +127,8 @@ def _plan(
     cache: Cache | None,
     jobs: int,
 ) -> _Plan:
-    name = getattr(analyzer, "name", type(analyzer).__name__)
+    traits = Traits.of(analyzer)
+    name = traits.name
     try:
         opts = options.get(name) or analyzer.Options()
         ctx = replace(where, options=opts)
@@ -138,12 +143,12 @@ def _plan(
         plan.cache, misses = lookup(analyzer, name, version, ctx, files, cache)
     if misses:
         batches = [misses]
-        if getattr(analyzer, "splittable", False) and getattr(analyzer, "per_file", False) and jobs > 1:
-            n = min(jobs, max(1, len(misses) // max(1, int(getattr(analyzer, "min_batch", MIN_BATCH)))))
+        if traits.splittable and traits.per_file and jobs > 1:
+            n = min(jobs, max(1, len(misses) // max(1, int(traits.min_batch))))
             batches = _balanced(misses, n)
         for batch in batches:
             lines = sum(sf.text.count("\n") + 1 for sf in batch)
-            cost = _STARTUP.get(name, 0.5) + _COST.get(name, 0.5) * lines / 1000
+            cost = traits.startup_s + traits.cost_per_kloc * lines / 1000
             plan.tasks.append(_Task(index, analyzer, batch, ctx, cost))
     return plan
 
@@ -166,7 +171,7 @@ def _balanced(files: list[SourceFile], n: int) -> list[list[SourceFile]]:
 
 
 def _timeout(task: _Task) -> float:
-    return float(getattr(task.ctx.options, "timeout", 120.0))
+    return float(task.ctx.options.timeout)
 
 
 def _picklable(task: _Task) -> bool:
@@ -254,7 +259,7 @@ def _run_inline(task: _Task) -> None:
 
 
 def _finish(plan: _Plan, cache: Cache | None, files: Sequence[SourceFile]) -> tuple[AnalyzerStatus, AnalyzerResult]:
-    name = getattr(plan.analyzer, "name", type(plan.analyzer).__name__)
+    name = Traits.of(plan.analyzer).name
     if plan.error:
         return AnalyzerStatus(name, Status.ERROR, message=plan.error), AnalyzerResult()
     if not files:

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reviewbot import __version__
-from reviewbot.analyzers.base import AnalysisContext, Analyzer, SourceFile
+from reviewbot.analyzers.base import AnalysisContext, Analyzer, Traits
 from reviewbot.cache import Cache, adapters_digest, make_key
-from reviewbot.models import AnalyzerResult
+from reviewbot.models import AnalyzerResult, SourceFile
 
 
 @dataclass
@@ -36,10 +36,11 @@ def lookup(
     """The cached results of ``analyzer`` for ``files``, and the files it must still run on."""
     cached = Cached()
     misses = list(files)
+    traits = Traits.of(analyzer)
     try:
         base = [__version__, adapters_digest(), name, version, ctx.options.model_dump_json(), ctx.scope, ctx.python,
-                _settings(analyzer, ctx)]
-        if getattr(analyzer, "per_file", False):
+                _settings(traits, ctx)]
+        if traits.per_file:
             misses = []
             for sf in files:
                 key = make_key(*base, _file_key(sf))
@@ -51,8 +52,7 @@ def lookup(
                     cached.results.append(hit)
                     cached.files += 1
         else:
-            hook = getattr(analyzer, "cache_key", None)
-            whole = hook(files, ctx) if hook is not None else None
+            whole = traits.cache_key(files, ctx) if traits.cache_key is not None else None
             if whole is not None:
                 cached.whole_key = make_key(*base, whole)
                 hit = cache.get(cached.whole_key)
@@ -90,10 +90,9 @@ def _file_key(sf: SourceFile) -> list[Any]:
     return [sf.path, sf.old_path, _hash_text(sf.text), _hash_text(sf.before), sorted(sf.added_lines), list(sf.hunks)]
 
 
-def _settings(analyzer: Analyzer, ctx: AnalysisContext) -> str:
-    hook = getattr(analyzer, "settings_key", None)
-    if hook is not None:
-        return str(hook(ctx))
+def _settings(traits: Traits, ctx: AnalysisContext) -> str:
+    if traits.settings_key is not None:
+        return str(traits.settings_key(ctx))
     return json.dumps(ctx.trusted, sort_keys=True, default=str)  # unknown adapter: any trusted setting may matter
 
 

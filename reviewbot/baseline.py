@@ -19,15 +19,13 @@ import os
 import re
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reviewbot.analyzers.base import SourceFile
 from reviewbot.errors import ReviewbotError
-from reviewbot.filtering import place, position, visible
-from reviewbot.models import DiffPosition, Finding, finding_fingerprint, line_span
+from reviewbot.models import DiffPosition, Finding, SourceFile, finding_fingerprint, line_span
 
 SCHEMA = "reviewbot-baseline"
 VERSION = 1
@@ -73,30 +71,29 @@ class Baseline:
     def __len__(self) -> int:
         return sum(self.counts.values())
 
-    def filter(
-        self, findings: Sequence[Finding], files: Sequence[SourceFile], mode: str = "nofilter"
-    ) -> tuple[tuple[Finding, ...], int]:
-        """(the findings not in the baseline, how many known ones the filter ``mode`` would have shown).
+    def known(
+        self, findings: Sequence[Finding], files: Sequence[SourceFile], skip: Collection[int] = ()
+    ) -> frozenset[int]:
+        """The indices of the placed ``findings`` the baseline already has; those at ``skip`` (suppressed) are
+        not matched. Nothing is cut here: ``filtering.select`` decides and counts.
 
-        Copies outside the change are matched first."""
+        Copies outside the change are matched first, so the copy a change adds is the new one."""
         by_path = {sf.path: sf for sf in files}
         left = Counter(self.counts)
 
-        def outside_first(i: int) -> tuple[int, str, int]:
+        def outside_first(i: int) -> tuple[bool, str, int]:
             f = findings[i]
-            pos = position(f.line, f.end_line, by_path.get(f.path))
-            return (pos is DiffPosition.ADDED, f.path, f.line)
+            return (f.position is DiffPosition.ADDED, f.path, f.line)
 
         known: set[int] = set()
-        for i in sorted(range(len(findings)), key=outside_first):
+        for i in sorted((i for i in range(len(findings)) if i not in skip), key=outside_first):
             f = findings[i]
             sf = by_path.get(f.path)
             fp = fingerprint_of(f, sf.text if sf else None)
             if left[fp] > 0:
                 left[fp] -= 1
                 known.add(i)
-        shown = sum(1 for i in known if visible(place(findings[i], by_path.get(findings[i].path)), mode))
-        return tuple(f for i, f in enumerate(findings) if i not in known), shown
+        return frozenset(known)
 
 
 def dumps(items: Iterable[Entry]) -> str:

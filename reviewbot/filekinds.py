@@ -37,9 +37,8 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from reviewbot import git
-from reviewbot.analyzers.base import SourceFile
 from reviewbot.errors import ReviewbotError
-from reviewbot.models import ClassifiedFile, FileKind, Finding, Severity
+from reviewbot.models import ClassifiedFile, FileKind, Finding, Severity, SourceFile
 
 TEST_DIRS = frozenset({"tests", "test", "testing"})
 DATA_DIRS = frozenset({"testdata", "test_data", "test-data", "fixtures", "__snapshots__", "snapshots"})

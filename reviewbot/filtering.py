@@ -1,24 +1,38 @@
-"""Filter by diff, do not drop: each finding is tagged with where it sits relative to the change, and the filter
-mode decides what is reported (reviewdog's levels).
+"""Filter by diff, do not drop: each finding is placed once, relative to the change, and one function decides
+what is reported (reviewdog's levels and its tag-once, decide-once filter).
+
+The filter modes:
 
 - ``added`` (default): findings on lines the change added;
 - ``diff_context``: findings anywhere inside a hunk (added or context lines);
 - ``file``: findings anywhere in a changed file;
 - ``nofilter``: everything (whole-file review with ``--all-files``).
+
+``place_all`` tags every finding with its ``DiffPosition`` right after the analyzers ran; the suppression
+comments (``reviewbot.suppress``) and the baseline (``reviewbot.baseline``) only mark findings; ``select`` then
+keeps, moves (to the summary) or cuts each one, and counts every cut by its reason.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections import Counter
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field, replace
 
-from reviewbot.analyzers.base import SourceFile
-from reviewbot.models import DiffPosition, Finding
+from reviewbot.models import DiffPosition, Finding, SourceFile
 
 _SHOWN = {
     "added": {DiffPosition.ADDED},
     "diff_context": {DiffPosition.ADDED, DiffPosition.HUNK},
     "file": {DiffPosition.ADDED, DiffPosition.HUNK, DiffPosition.FILE},
 }
+
+# Why a finding is cut; the summary lists them in this order.
+IN_DATA = "in-data-file"  # in a data file, and not a kind of finding that matters there
+OUTSIDE = "outside-diff-filter"  # in a changed file, where the filter mode does not look
+SUPPRESSED = "suppressed"  # hidden by the code's own markers, where the filter mode looks
+KNOWN = "in-baseline"  # in the baseline, where the filter mode looks
+REASONS = (IN_DATA, OUTSIDE, SUPPRESSED, KNOWN)
 
 
 def position(line: int, end_line: int, sf: SourceFile | None) -> DiffPosition:
@@ -36,6 +50,13 @@ def place(finding: Finding, sf: SourceFile | None) -> Finding:
     return replace(finding, position=position(finding.line, finding.end_line, sf))
 
 
+def place_all(findings: Sequence[Finding], files: Sequence[SourceFile]) -> tuple[Finding, ...]:
+    """Every finding tagged with where it sits relative to the change (``UNKNOWN``: a file the change does not
+    touch)."""
+    by_path = {sf.path: sf for sf in files}
+    return tuple(place(f, by_path.get(f.path)) for f in findings)
+
+
 def visible(finding: Finding, mode: str) -> bool:
     return shown(finding.position, mode)
 
@@ -43,3 +64,62 @@ def visible(finding: Finding, mode: str) -> bool:
 def shown(pos: DiffPosition, mode: str) -> bool:
     """Whether the filter mode reports what sits at ``pos``."""
     return mode == "nofilter" or pos in _SHOWN[mode]
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What ``select`` decided: the findings reported inline, those moved to the summary, cuts by reason."""
+
+    kept: tuple[Finding, ...] = ()
+    elsewhere: tuple[Finding, ...] = ()  # in a file the change does not touch: about the change, not inline
+    cut: Counter[str] = field(default_factory=Counter)
+    lowered: int = 0  # findings ``lower`` changed (ranked as info in test code)
+
+
+def _never(_finding: Finding) -> bool:
+    return False
+
+
+def _unchanged(findings: Sequence[Finding]) -> tuple[tuple[Finding, ...], int]:
+    return tuple(findings), 0
+
+
+def select(
+    findings: Sequence[Finding],
+    mode: str,
+    *,
+    suppressed: Collection[int] = (),
+    known: Collection[int] = (),
+    unreported: Callable[[Finding], bool] = _never,
+    lower: Callable[[Sequence[Finding]], tuple[tuple[Finding, ...], int]] = _unchanged,
+) -> Selection:
+    """Decide the fate of each placed finding, in this order:
+
+    1. ``suppressed`` (indices into ``findings``): cut; counted as ``suppressed`` where the mode looks;
+    2. ``known`` (in the baseline): cut; counted as ``in-baseline`` where the mode looks;
+    3. ``unreported`` (e.g. a style finding in a data file): cut, counted as ``in-data-file``;
+    4. what is left goes through ``lower`` (which may lower severities), then: shown by the mode -> kept; in
+       a file the change does not touch -> moved to the summary (never dropped); else cut as
+       ``outside-diff-filter``.
+    """
+    cut: Counter[str] = Counter()
+    left: list[Finding] = []
+    for i, f in enumerate(findings):
+        if i in suppressed or i in known:
+            if visible(f, mode):
+                cut[SUPPRESSED if i in suppressed else KNOWN] += 1
+        elif unreported(f):
+            cut[IN_DATA] += 1
+        else:
+            left.append(f)
+    lowered_findings, lowered = lower(left)
+    kept: list[Finding] = []
+    elsewhere: list[Finding] = []
+    for f in lowered_findings:
+        if visible(f, mode):
+            kept.append(f)
+        elif f.position is DiffPosition.UNKNOWN:
+            elsewhere.append(f)
+        else:
+            cut[OUTSIDE] += 1
+    return Selection(tuple(kept), tuple(elsewhere), cut, lowered)

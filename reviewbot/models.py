@@ -1,6 +1,7 @@
 """The values that flow through a review: Finding, Fact, Metric, Evidence, Candidate, Verdict, Comment, Review.
 
-Every stage takes these plain, immutable values and returns new ones (see shared/DESIGN.md):
+Also the changed file every stage reads (SourceFile) and the comment fingerprint every publisher writes
+(base_fingerprint). Every stage takes these plain, immutable values and returns new ones (see shared/DESIGN.md):
 
     Patch -> analyzers -> Evidence -> reviewer -> Candidates -> discriminator -> Review -> publisher
 
@@ -56,6 +57,18 @@ class DiffPosition(str, enum.Enum):
     HUNK = "diff_context"  # inside a hunk, on a context line
     FILE = "file"  # in a changed file, outside every hunk
     UNKNOWN = "unknown"  # not placed yet
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One changed Python file as the analyzers and every later stage see it."""
+
+    path: str  # repository-relative POSIX path of the post-image
+    text: str  # post-image text
+    before: str | None = None  # pre-image text; None for an added file
+    old_path: str | None = None  # pre-image path when renamed
+    added_lines: frozenset[int] = frozenset()  # new-file line numbers added by the change
+    hunks: tuple[tuple[int, int], ...] = ()  # new-file (start, end) line ranges of the hunks, inclusive
 
 
 @dataclass(frozen=True)
@@ -345,6 +358,18 @@ def fingerprint(*parts: str) -> str:
 
 def finding_fingerprint(tool: str, rule_id: str, path: str, code: str) -> str:
     return fingerprint(tool, rule_id, path, normalize_code(code))
+
+
+def base_fingerprint(c: Comment) -> str:
+    """The comment's own fingerprint, else one from what survives line moves: origin tool, path, the code.
+
+    LLM origins carry a sample number (``llm:model#3``) that changes from run to run; only the tool part counts.
+    """
+    if c.fingerprint and re.fullmatch(r"[0-9a-f]{8,64}", c.fingerprint):
+        return c.fingerprint
+    tool = c.origin.split("#", 1)[0]
+    anchor = normalize_code(c.code) or f"line {c.line}"
+    return fingerprint("comment", tool, c.path, anchor, c.fingerprint)
 
 
 def line_span(text: str, line: int, end_line: int) -> str:

@@ -12,75 +12,36 @@ import fnmatch
 import os
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Protocol
 
 from reviewbot import filekinds, suppress
-from reviewbot.analyzers.base import SourceFile
 from reviewbot.baseline import Baseline
 from reviewbot.config import Settings
 from reviewbot.content import looks_binary
+from reviewbot.contracts import Analyze, Discriminator, Progress, ReviewInput, Reviewer
 from reviewbot.diff import ChangedFile, FileStatus, Patch
-from reviewbot.filtering import place, visible
 from reviewbot.filekinds import Classification
+from reviewbot.filtering import IN_DATA, REASONS, place_all, select
 from reviewbot.models import (
-    Candidate,
     Comment,
-    DiffPosition,
     Evidence,
     FileKind,
     Finding,
     Review,
     SkippedFile,
+    SourceFile,
     StageTime,
     Stats,
     Summary,
 )
 from reviewbot.publishable import Guard, publishable
 from reviewbot.sources import Source, check_post_image
+from reviewbot.static_reviewer import category_of
 from reviewbot.textio import UnsafePath, decode_source
-
-
-@dataclass(frozen=True)
-class ReviewInput:
-    """What the reviewer and the discriminator see."""
-
-    patch: Patch
-    files: tuple[SourceFile, ...]
-    evidence: Evidence
-    settings: Settings
-    workdir: Path
-    repo_root: Path | None
-    rev: str | None
-    kinds: Classification = Classification()  # source / tests / data of each file (reviewbot/filekinds.py)
-
-
-@dataclass(frozen=True)
-class Ranked:
-    """The discriminator's output."""
-
-    comments: tuple[Comment, ...]
-    rejected: tuple[Comment, ...] = ()
-    cut: tuple[tuple[str, int], ...] = ()  # reason -> count
-    notes: tuple[str, ...] = ()
-    moved_to_summary: tuple[Comment, ...] = ()
-    over_budget: tuple[Comment, ...] = ()  # cleared the threshold, cut by the noise budget
-
-
-Analyze = Callable[[Sequence[SourceFile], Path, Source], Evidence]
-
-
-class Reviewer(Protocol):
-    def __call__(self, inp: ReviewInput) -> tuple[Sequence[Candidate], Stats]: ...
-
-
-class Discriminator(Protocol):
-    def __call__(self, candidates: Sequence[Candidate], inp: ReviewInput) -> Ranked: ...
-
-
-Progress = Callable[[str], None]
 
 
 def _included(path: str, settings: Settings) -> bool:
@@ -161,6 +122,39 @@ def materialize(files: Sequence[SourceFile], workdir: Path) -> None:
         target.write_text(sf.text, encoding="utf-8", newline="")
 
 
+@dataclass(frozen=True)
+class Analyzed:
+    """The analysis half of a review: the change, its Python files, what was skipped and why, the scratch tree
+    holding the post-images (alive inside ``analyzed``), and what the analyzers found."""
+
+    patch: Patch
+    files: tuple[SourceFile, ...]
+    skipped: tuple[SkippedFile, ...]
+    notes: tuple[str, ...]
+    workdir: Path
+    evidence: Evidence
+
+
+@contextmanager
+def analyzed(source: Source, settings: Settings, analyze: Analyze, say: Progress,
+             lap: Callable[[str], None] | None = None) -> Iterator[Analyzed]:
+    """Read the change, write its post-images to a scratch tree and run ``analyze`` on them (the review and
+    ``reviewbot baseline`` both start so); the tree is removed on exit. ``lap("diff")`` marks the end of reading."""
+    patch = source.patch()
+    files, skipped, notes = collect_files(patch, source, settings)
+    with tempfile.TemporaryDirectory(prefix="reviewbot-") as tmp:
+        workdir = Path(tmp) / "tree"
+        workdir.mkdir()
+        materialize(files, workdir)
+        if lap is not None:
+            lap("diff")
+        evidence = Evidence()
+        if files:
+            say(f"analyzing {len(files)} file(s)")
+            evidence = analyze(files, workdir, source)
+        yield Analyzed(patch, files, skipped, notes, workdir, evidence)
+
+
 def run_review(
     source: Source,
     settings: Settings,
@@ -180,54 +174,47 @@ def run_review(
     clock = _Clock()
     say = progress or (lambda _msg: None)
     say(f"reading {source.description}")
-    patch = source.patch()
-    files, skipped, read_notes = collect_files(patch, source, settings)
-    with tempfile.TemporaryDirectory(prefix="reviewbot-") as tmp:
-        workdir = Path(tmp) / "tree"
-        workdir.mkdir()
-        materialize(files, workdir)
-        clock.lap("diff")
-        if files:
-            say(f"analyzing {len(files)} file(s)")
-            evidence = analyze(files, workdir, source)
-        else:
-            evidence = Evidence()
+    with analyzed(source, settings, analyze, say, lap=clock.lap) as first:
+        patch, files, skipped, read_notes, workdir, evidence = (
+            first.patch, first.files, first.skipped, first.notes, first.workdir, first.evidence
+        )
         readers = filekinds.tree_readers(source.root, source.rev)
         kinds = filekinds.classify(files, settings.file.files, evidence.findings, readers)
-        screened = suppress.apply(evidence.findings, files, evidence.statuses, settings.file.filter, evidence.silenced)
-        findings, known = screened.findings, 0
-        if baseline is not None:
-            findings, known = baseline.filter(findings, files, settings.file.filter)
-        findings, in_data = _outside_data(findings, kinds)
-        findings, in_tests = filekinds.in_test_code(findings, kinds)
-        placed, outside, elsewhere = _place_findings(findings, files, settings)
-        evidence = replace(evidence, findings=placed)
-        inp = ReviewInput(patch, files, evidence, settings, workdir, source.root, source.rev, kinds)
+        mode = settings.file.filter
+        placed = place_all(evidence.findings, files)  # the one placement; the rest only marks, select decides
+        screened = suppress.apply(placed, files, evidence.statuses, mode, evidence.silenced)
+        known = baseline.known(placed, files, skip=screened.at) if baseline is not None else frozenset()
+        selection = select(
+            placed,
+            mode,
+            suppressed=screened.at,
+            known=known,
+            unreported=lambda f: not _reported_in(kinds.kind(f.path), category_of(f), f.cwe),
+            lower=lambda fs: filekinds.in_test_code(fs, kinds),
+        )
+        evidence = replace(evidence, findings=selection.kept)
+        inp = ReviewInput(patch, files, evidence, workdir, source.root, source.rev, kinds)
         clock.lap("analyzers")
         candidates, stats = reviewer(inp)
         clock.lap("llm")
         kept = [c for c in candidates if _reported_in(kinds.kind(c.path), c.category, c.cwe)]
-        in_data += len(candidates) - len(kept)
         say(f"ranking {len(kept)} candidate(s)")
         ranked = discriminator(kept, inp)
         clock.lap("discriminator")
     cut = dict(ranked.cut)
-    if in_data:
-        cut["in-data-file"] = in_data
-    if outside:
-        cut["outside-diff-filter"] = outside
-    if screened.shown:
-        cut["suppressed"] = screened.shown
-    if known:
-        cut["in-baseline"] = known
+    counts = selection.cut + Counter({IN_DATA: len(candidates) - len(kept)})  # candidates in data files too
+    cut.update((reason, counts[reason]) for reason in REASONS if counts[reason])
     summary = Summary(
         files_reviewed=tuple(sf.path for sf in files),
         files_skipped=skipped,
         analyzers=evidence.statuses,
         metrics=tuple(m for m in evidence.metrics if m.name == "cc" and m.delta),
         cut=cut,
-        notes=read_notes + screened.notes + _tests_note(in_tests) + stats.notes + ranked.notes + tuple(notes),
-        moved_to_summary=_kinded(ranked.moved_to_summary + tuple(_summary_comment(f) for f in elsewhere), kinds),
+        notes=(read_notes + screened.notes + _tests_note(selection.lowered) + stats.notes + ranked.notes
+               + tuple(notes)),
+        moved_to_summary=_kinded(
+            ranked.moved_to_summary + tuple(_summary_comment(f) for f in selection.elsewhere), kinds
+        ),
         python=python,
         file_kinds=kinds.files,
     )
@@ -268,39 +255,8 @@ def _reported_in(kind: FileKind, category: str, cwe: int | None) -> bool:
     return kind is not FileKind.DATA or filekinds.matters_in_data(category, cwe)
 
 
-def _outside_data(findings: Sequence[Finding], kinds: Classification) -> tuple[tuple[Finding, ...], int]:
-    """``findings`` without those of data files that do not matter there (names, redefinitions, style...)."""
-    from reviewbot.reviewer import category_of
-
-    kept = tuple(f for f in findings if _reported_in(kinds.kind(f.path), category_of(f), f.cwe))
-    return kept, len(findings) - len(kept)
-
-
 def _kinded(comments: Sequence[Comment], kinds: Classification) -> tuple[Comment, ...]:
     return tuple(replace(c, kind=kinds.kind(c.path)) for c in comments)
-
-
-def _place_findings(
-    findings: Sequence[Finding], files: Sequence[SourceFile], settings: Settings
-) -> tuple[tuple[Finding, ...], int, tuple[Finding, ...]]:
-    """Tag each finding with its diff position and keep those the filter mode shows; count the rest.
-
-    A finding in a file the change did not touch (e.g. a caller that still uses a changed signature) cannot be an
-    inline comment, but it is about this change: it is returned separately, for the summary, never dropped.
-    """
-    by_path = {sf.path: sf for sf in files}
-    kept: list[Finding] = []
-    elsewhere: list[Finding] = []
-    dropped = 0
-    for finding in findings:
-        placed = place(finding, by_path.get(finding.path))
-        if visible(placed, settings.file.filter):
-            kept.append(placed)
-        elif placed.position is DiffPosition.UNKNOWN:
-            elsewhere.append(placed)
-        else:
-            dropped += 1
-    return tuple(kept), dropped, tuple(elsewhere)
 
 
 def _summary_comment(f: Finding) -> Comment:

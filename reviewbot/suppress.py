@@ -31,13 +31,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from reviewbot import noqa, noreturn
-from reviewbot.analyzers.base import SourceFile
-from reviewbot.filtering import place, position, visible
-from reviewbot.filtering import shown as in_view_of
-from reviewbot.models import AnalyzerStatus, Finding, Silenced, Status
+from reviewbot.filtering import position, shown, visible
+from reviewbot.models import AnalyzerStatus, Finding, Silenced, SourceFile, Status
 from reviewbot.noqa import rule_matches
 
-__all__ = ["Outcome", "Suppression", "added_suppressions", "apply", "comments", "parse", "rule_matches"]
+__all__ = ["Marks", "Suppression", "added_suppressions", "apply", "comments", "parse", "rule_matches"]
 
 _DIRECTIVE = re.compile(r"\breviewbot\s*:\s*ignore\b(?:\[(?P<rules>[^\]]*)\])?", re.IGNORECASE)
 
@@ -113,22 +111,17 @@ def added_suppressions(sf: SourceFile) -> list[tuple[int, str, str]]:
 
 
 @dataclass(frozen=True)
-class Outcome:
-    findings: tuple[Finding, ...]  # what is left to report
+class Marks:
+    """Which findings a marker hides (``at``: their indices in the input), and the notes. Nothing is cut here:
+    ``filtering.select`` decides and counts."""
+
+    findings: tuple[Finding, ...]  # those no marker hides
     suppressed: tuple[Finding, ...]
     notes: tuple[str, ...]
-    shown: int = 0  # how many of the suppressed findings the filter mode would otherwise have shown
-    # marker kind -> how many findings it hid where the filter mode looks (``shown``, and what the tools' own
-    # markers kept them from reporting)
+    at: frozenset[int] = frozenset()  # indices of the suppressed findings in the input
+    # marker kind -> how many findings it hid where the filter mode looks (with what the tools' own markers
+    # kept them from reporting)
     by_marker: tuple[tuple[str, int], ...] = ()
-
-
-def _in_view(line: int, sf: SourceFile, mode: str) -> bool:
-    if mode == "added":
-        return line in sf.added_lines
-    if mode == "diff_context":
-        return line in sf.added_lines or any(start <= line <= end for start, end in sf.hunks)
-    return True
 
 
 def _can_judge(sup: Suppression, statuses: Sequence[AnalyzerStatus]) -> bool:
@@ -152,11 +145,13 @@ def apply(
     statuses: Sequence[AnalyzerStatus] = (),
     mode: str = "added",
     silenced: Sequence[Silenced] = (),
-) -> Outcome:
-    """Drop the findings a ``# reviewbot: ignore`` covers; note unused suppressions and those the change adds.
+) -> Marks:
+    """Mark the findings a ``# reviewbot: ignore`` or a marker we honour covers; note unused suppressions and
+    those the change adds.
 
-    ``mode`` is the diff filter mode: unused suppressions are only reported on lines it shows, and with
-    ``nofilter`` (a whole-file review) nothing counts as added by a change.
+    ``findings`` are placed (``filtering.place_all``). ``mode`` is the diff filter mode: unused suppressions
+    are only reported on lines it shows, the markers only count what it shows, and with ``nofilter`` (a
+    whole-file review) nothing counts as added by a change.
     """
     by_path: dict[str, list[Suppression]] = defaultdict(list)
     markers = _Markers(files)
@@ -165,19 +160,22 @@ def apply(
     used: set[Suppression] = set()
     kept: list[Finding] = []
     suppressed: list[tuple[Finding, str]] = []
-    for f in findings:
+    at: set[int] = set()
+    for i, f in enumerate(findings):
         hits = [s for s in by_path.get(f.path, ()) if s.matches(f)]
         used.update(hits)
         kind = "reviewbot: ignore" if hits else markers.kind(f)
         if kind:
             suppressed.append((f, kind))
+            at.add(i)
         else:
             kept.append(f)
     unused: list[str] = []
     added: list[str] = []
     for sf in files:
         for sup in by_path[sf.path]:
-            if sup not in used and _in_view(sup.line, sf, mode) and _can_judge(sup, statuses):
+            in_view = shown(position(sup.line, sup.line, sf), mode)
+            if sup not in used and in_view and _can_judge(sup, statuses):
                 unused.append(f"{sf.path}:{sup.line}: `{sup.text}` suppresses nothing; remove it")
         if mode == "nofilter":
             continue
@@ -193,15 +191,14 @@ def apply(
     files_by_path = {sf.path: sf for sf in files}
     counts: dict[str, int] = defaultdict(int)
     for f, kind in suppressed:
-        if visible(place(f, files_by_path.get(f.path)), mode):
+        if visible(f, mode):
             counts[kind] += 1
-    hidden_count = sum(counts.values())
     for s in silenced:  # the tools' own markers: they never reached us, so they are counted, not "cut"
-        if in_view_of(position(s.line, s.line, files_by_path.get(s.path)), mode):
+        if shown(position(s.line, s.line, files_by_path.get(s.path)), mode):
             counts[s.marker] += 1
     notes = _count_note(counts) + _capped(added, "suppressions added") + _capped(unused, "unused suppressions")
     by_marker = tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-    return Outcome(tuple(kept), tuple(f for f, _ in suppressed), tuple(notes), hidden_count, by_marker)
+    return Marks(tuple(kept), tuple(f for f, _ in suppressed), tuple(notes), frozenset(at), by_marker)
 
 
 class _Markers:

@@ -86,15 +86,15 @@ def action(
     Exit codes: 0 no comment at or above the fail level, 1 some, 2 error. A token that cannot write
     (a fork PR) is not an error: results go to annotations and the job summary.
     """
-    from reviewbot import git, pytarget, review_run
+    from reviewbot import git, pytarget, wiring
     from reviewbot.github import accounting, event, fallback, timings, trust
-    from reviewbot.github.session import Session
+    from reviewbot.github.session import GitHubSession
 
     command_started, started = time.time(), time.monotonic()
     environ = os.environ
     run = event.read(environ, number=number, base_sha=base_sha, head_sha=head_sha)
     root = git.toplevel(run.workspace)
-    session = Session(run, write_interval=write_interval, log=_say)
+    session = GitHubSession(run, write_interval=write_interval, log=_say)
     if not run.base_sha or not run.head_sha:
         run = session.complete_shas()
     llm = {"provider": llm_provider, "model": llm_model, "base-url": llm_base_url, "api-key-env": llm_api_key_env}
@@ -120,7 +120,7 @@ def action(
     for warning in target.warnings:
         _say(f"warning: target Python: {warning}")
     prepared = time.monotonic() - started
-    result = review_run.execute(source, trusted.settings, progress=progress,
+    result = wiring.execute(source, trusted.settings, progress=progress,
                                 notes=tuple(trusted.notes) + tuple(source_notes), repo_hosts=(run.server_host,),
                                 target=target)
     patch = source.patch()
@@ -148,10 +148,10 @@ def action(
         failure = "no GITHUB_TOKEN: nothing written to the pull request"
     else:
         from reviewbot.github.client import GitHubError
-        from reviewbot.github.publish import Options
+        from reviewbot.github.publish import PublishOptions
 
-        options = Options(max_inline=max_inline_comments, bot_login=bot_login or "", elsewhere=tuple(elsewhere),
-                          hint=hint)
+        options = PublishOptions(max_inline=max_inline_comments, bot_login=bot_login or "",
+                                 elsewhere=tuple(elsewhere), hint=hint)
         publishing = time.monotonic()
         try:
             outcome = session.publish(result, patch, options)

@@ -6,7 +6,6 @@ that no suppression comment covers — not only what a review would show after i
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -53,8 +52,8 @@ def baseline(
     """
     from reviewbot import baseline as baseline_file
     from reviewbot import config_trust, progress, pytarget, suppress
-    from reviewbot.pipeline import collect_files, materialize
-    from reviewbot.review_run import build_source, make_analyze
+    from reviewbot.pipeline import analyzed
+    from reviewbot.wiring import build_source, make_analyze
 
     cwd = Path.cwd()
     source = build_source(cwd, paths=paths, all_files=True)
@@ -74,16 +73,9 @@ def baseline(
     target = output or (source.root or cwd) / baseline_file.DEFAULT_NAME
     with progress.for_cli(quiet=quiet, verbose=verbose) as say:
         say("listing files")
-        patch = source.patch()
-        files, _skipped, _notes = collect_files(patch, source, settings)
-        with tempfile.TemporaryDirectory(prefix="reviewbot-") as tmp:
-            workdir = Path(tmp) / "tree"
-            workdir.mkdir()
-            materialize(files, workdir)
-            say(f"analyzing {len(files)} file(s)")
-            evidence = make_analyze(settings, python.minimum)(files, workdir, source) if files else None
-    findings = evidence.findings if evidence else ()
-    statuses = evidence.statuses if evidence else ()
+        with analyzed(source, settings, make_analyze(settings, python.minimum), say) as first:
+            files, evidence = first.files, first.evidence
+    findings, statuses = evidence.findings, evidence.statuses
     failed = [s for s in statuses if s.status.value == "error"]
     if failed:
         names = ", ".join(f"{s.name} ({s.message})" for s in failed)

@@ -116,7 +116,7 @@ def review(
     Exit codes: 0 no comment at or above --fail-on, 1 some, 2 error.
     """
     from reviewbot import config_trust
-    from reviewbot.review_run import build_source, execute
+    from reviewbot.wiring import build_source, execute
 
     chosen = [name for name, on in (("--staged", staged), ("--base", base), ("--patch", patch_file),
                                     ("--all-files", all_files), ("--pre-push", pre_push)) if on]

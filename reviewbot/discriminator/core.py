@@ -18,10 +18,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from reviewbot.analyzers.base import SourceFile
+from reviewbot.contracts import DiscriminatorOptions, Ranked, ReviewInput
 from reviewbot.discriminator import reasons, scoring
 from reviewbot.discriminator.apply import apply_fix, changed_tokens
-from reviewbot.discriminator.budget import rank
+from reviewbot.discriminator.ranking import rank
 from reviewbot.discriminator.collateral import Collateral
 from reviewbot.discriminator.consensus import consensus, overlaps
 from reviewbot.discriminator.execution import ExecutionCheck
@@ -29,8 +29,7 @@ from reviewbot.discriminator.naturalness import Vocabulary
 from reviewbot.discriminator.parse import Parser
 from reviewbot.discriminator.reanalysis import Batch, Outcome, Reanalyze, Variant, run_batch
 from reviewbot.discriminator.record import Check, signals
-from reviewbot.models import Candidate, Comment, Confidence, Finding, line_span
-from reviewbot.pipeline import Ranked, ReviewInput
+from reviewbot.models import Candidate, Comment, Confidence, Finding, SourceFile, line_span
 
 MAX_TESTED = 10  # fixes the execution check runs, best first
 
@@ -43,16 +42,20 @@ class Discriminator:
     """``discriminator(candidates, inp) -> Ranked`` (the pipeline's Discriminator protocol).
 
     ``reanalyze`` runs the analyzers over a batch of files (built by the wiring from the enabled adapters and their
-    options); without it, fixes are checked for applying, parsing and consensus only.
+    options); without it, fixes are checked for applying, parsing and consensus only. ``options``: the settings it
+    reads (threshold, noise budget, verify, test command), built by the wiring from the config.
     """
 
-    def __init__(self, reanalyze: Reanalyze | None = None) -> None:
+    def __init__(
+        self, reanalyze: Reanalyze | None = None, options: DiscriminatorOptions = DiscriminatorOptions()
+    ) -> None:
         self.reanalyze = reanalyze
+        self.options = options
 
     def __call__(self, candidates: Sequence[Candidate], inp: ReviewInput) -> Ranked:
         comments, notes = self.judge(candidates, inp)
         comments = [replace(c, kind=inp.kinds.kind(c.path)) for c in comments]  # ranks source before tests, data
-        s = inp.settings.file
+        s = self.options
         ranked = rank(comments, min_score=s.min_score, max_total=s.max_comments, max_per_file=s.max_comments_per_file)
         return replace(ranked, notes=ranked.notes + tuple(notes))
 
@@ -135,7 +138,7 @@ class Discriminator:
         if not todo:
             return None
         reason = ""
-        if not inp.settings.file.verify:
+        if not self.options.verify:
             reason = "off (verify = false)"
         elif self.reanalyze is None:
             reason = "not available (no analyzers)"
@@ -161,7 +164,7 @@ class Discriminator:
         return batch
 
     def _execute(self, checks: list[Check], files: dict[str, SourceFile], inp: ReviewInput, notes: list[str]) -> None:
-        s = inp.settings.file
+        s = self.options
         eligible = [ch for ch in checks if ch.applied is not None and scoring.suggestion_ok(signals(ch))]
         if not s.test_command:
             for ch in eligible:
@@ -171,8 +174,8 @@ class Discriminator:
             return
         eligible.sort(key=lambda ch: -scoring.score(signals(ch))[0])
         try:
-            key_env = (s.llm.resolved_key_env(),)  # whatever its name, the LLM key never reaches the tests
-            runner = ExecutionCheck(s.test_command, s.test_timeout, inp.repo_root, inp.rev, inp.files, key_env)
+            # whatever its name, the LLM key never reaches the tests (secret_env)
+            runner = ExecutionCheck(s.test_command, s.test_timeout, inp.repo_root, inp.rev, inp.files, s.secret_env)
         except (OSError, tarfile.TarError, UnicodeError) as exc:
             notes.append(f"execution check skipped: no copy of the tree could be made ({exc})")
             for ch in eligible:

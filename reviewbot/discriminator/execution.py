@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reviewbot import git, procs
-from reviewbot.analyzers.base import SourceFile
+from reviewbot.models import SourceFile
 from reviewbot.errors import GitError
 
 

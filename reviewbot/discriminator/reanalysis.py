@@ -23,11 +23,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from reviewbot.analyzers.base import SourceFile
 from reviewbot.discriminator.apply import Applied, map_line
-from reviewbot.models import Evidence, Finding, Status
+from reviewbot.models import Evidence, Finding, SourceFile, Status
 
-# (variant files, scratch dir holding them) -> what the analyzers found. Built by the wiring (review_run).
+# (variant files, scratch dir holding them) -> what the analyzers found. Built by the wiring (wiring).
 Reanalyze = Callable[[Sequence[SourceFile], Path], Evidence]
 
 BASE = "base"

@@ -7,11 +7,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import fields
 
-from reviewbot.analyzers.base import SourceFile
 from reviewbot.discriminator import scoring
 from reviewbot.discriminator.consensus import family
 from reviewbot.discriminator.record import Check, signals
-from reviewbot.models import Comment, Finding, Verdict, line_span
+from reviewbot.models import Comment, Finding, SourceFile, Verdict, line_span
 
 
 def short(origin: str) -> str:

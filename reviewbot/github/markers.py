@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from reviewbot.models import Comment, fingerprint, normalize_code
+from reviewbot.models import Comment, base_fingerprint
 
 SUMMARY_MARKER = "<!-- reviewbot:summary -->"
 _FP = re.compile(r"<!-- reviewbot:fp=([0-9a-f]{8,64}(?:-[0-9]{1,4})?) -->\s*\Z")
@@ -33,18 +33,6 @@ def read_fp(body: str | None) -> str | None:
 
 def is_summary(body: str | None) -> bool:
     return bool(_SUMMARY.search(body or ""))
-
-
-def base_fingerprint(c: Comment) -> str:
-    """The comment's own fingerprint, else one from what survives line moves: origin tool, path, the code.
-
-    LLM origins carry a sample number (``llm:model#3``) that changes from run to run; only the tool part counts.
-    """
-    if c.fingerprint and re.fullmatch(r"[0-9a-f]{8,64}", c.fingerprint):
-        return c.fingerprint
-    tool = c.origin.split("#", 1)[0]
-    anchor = normalize_code(c.code) or f"line {c.line}"
-    return fingerprint("comment", tool, c.path, anchor, c.fingerprint)
 
 
 def assign(comments: Sequence[Comment]) -> list[str]:

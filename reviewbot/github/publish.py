@@ -12,9 +12,9 @@ ever edited or deleted.
 
 Nothing is lost silently: a comment that cannot be anchored in the diff, is over the inline cap, or that GitHub
 rejects goes into the summary comment with the reason; those the summary comment cannot hold (GitHub's 65,536
-characters) are counted there, with the places in ``Options.elsewhere`` (the job summary, the SARIF file) that have
-them (``accounting``). When the token cannot write (a fork PR), ``PermissionDenied`` propagates and the caller falls
-back to annotations and the job summary.
+characters) are counted there, with the places in ``PublishOptions.elsewhere`` (the job summary, the SARIF file)
+that have them (``accounting``). When the token cannot write (a fork PR), ``PermissionDenied`` propagates and the
+caller falls back to annotations and the job summary.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ DEFAULT_BOT_LOGIN = "github-actions[bot]"
 
 
 @dataclass(frozen=True)
-class Options:
+class PublishOptions:
     max_inline: int = 20  # new inline comments per review; the rest go to the summary
     bot_login: str = ""  # "" -> GET /user, else github-actions[bot]
     elsewhere: tuple[Place, ...] = ()  # other places that list the review's comments (job summary, SARIF file)
@@ -54,7 +54,7 @@ class Posted:
 
 
 @dataclass
-class Outcome:
+class PublishOutcome:
     login: str = ""
     posted: list[tuple[Comment, str]] = field(default_factory=list)  # (comment, fingerprint) posted now
     kept: int = 0
@@ -92,8 +92,9 @@ def owned(p: Posted, login: str) -> bool:
 
 
 class Publisher:
-    def __init__(self, api: Api, repo: Any, pull: Any, head_sha: str, options: Options = Options(),
-                 *, log: Callable[[str], None] = lambda _m: None) -> None:
+    def __init__(self, api: Api, repo: Any, pull: Any, head_sha: str,
+                 options: PublishOptions = PublishOptions(), *,
+                 log: Callable[[str], None] = lambda _m: None) -> None:
         self.api = api
         self.repo = repo
         self.pull = pull
@@ -117,8 +118,8 @@ class Publisher:
         return self.api.read(lambda: [_posted(c) for c in self.pull.get_issue_comments()], "listing PR comments")
 
     # -- publishing ----------------------------------------------------------------------------------------------
-    def publish(self, review: Review, patch: Patch) -> Outcome:
-        out = Outcome(login=self.identity())
+    def publish(self, review: Review, patch: Patch) -> PublishOutcome:
+        out = PublishOutcome(login=self.identity())
         existing = self.review_comments()
         replied = {p.in_reply_to for p in existing if p.in_reply_to}
         mine = [p for p in existing if owned(p, out.login) and markers.read_fp(p.body)]
@@ -161,7 +162,7 @@ class Publisher:
         self._summary(review, out)
         return out
 
-    def _post(self, new: Sequence[tuple[int, Comment, str, anchors.Anchor]], out: Outcome) -> None:
+    def _post(self, new: Sequence[tuple[int, Comment, str, anchors.Anchor]], out: PublishOutcome) -> None:
         payload = [
             {**a.api_fields(), "body": bodies.inline_body(c, fp, with_suggestion=not a.narrowed)}
             for _, c, fp, a in new
@@ -188,7 +189,9 @@ class Publisher:
         for (i, c, fp, a), item in zip(new, payload):
             self._post_one(i, c, fp, a, item, out)
 
-    def _post_one(self, i: int, c: Comment, fp: str, a: anchors.Anchor, item: dict[str, Any], out: Outcome) -> None:
+    def _post_one(
+        self, i: int, c: Comment, fp: str, a: anchors.Anchor, item: dict[str, Any], out: PublishOutcome
+    ) -> None:
         extra: dict[str, Any] = {}
         if a.start_line < a.line:
             extra = {"start_line": a.start_line, "start_side": "RIGHT"}
@@ -217,7 +220,7 @@ class Publisher:
             if exc.status != 404:  # 404: already gone (a concurrent run)
                 raise
 
-    def _summary(self, review: Review, out: Outcome) -> None:
+    def _summary(self, review: Review, out: PublishOutcome) -> None:
         out.not_inline.sort(key=lambda item: item.index)  # the review's order (a 422 fallback appends late)
         drafted = bodies.summary_body(
             review,

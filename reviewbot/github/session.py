@@ -16,7 +16,7 @@ from reviewbot.textio import UnsafePath, read_regular_file
 
 from . import apidiff, client
 from .event import PullRequestRun
-from .publish import Options, Outcome, Publisher
+from .publish import PublishOptions, PublishOutcome, Publisher
 from .trust import blob, has_commit
 
 # Tests replace these to run the backoff without waiting.
@@ -24,7 +24,7 @@ SLEEP: Callable[[float], None] | None = None
 PACING: client.Pacing | None = None
 
 
-class Session:
+class GitHubSession:
     def __init__(self, run: PullRequestRun, *, write_interval: float = 1.0,
                  log: Callable[[str], None] = lambda _m: None) -> None:
         self.run = run
@@ -116,6 +116,6 @@ class Session:
 
         return read
 
-    def publish(self, review: Review, patch: Patch, options: Options) -> Outcome:
+    def publish(self, review: Review, patch: Patch, options: PublishOptions) -> PublishOutcome:
         publisher = Publisher(self.api, self.repo, self.pull, self.run.head_sha, options, log=self.log)
         return publisher.publish(review, patch)

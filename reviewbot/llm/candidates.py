@@ -19,7 +19,7 @@ from reviewbot.llm.context import FileContext
 from reviewbot.llm.parse import Anchor, anchor, clean_code, comment_is_noop, sanitize
 from reviewbot.llm.schemas import FixReply, ReviewComment, TriageVerdict
 from reviewbot.models import Candidate, Finding, Fix, Severity
-from reviewbot.reviewer import category_of
+from reviewbot.static_reviewer import category_of
 
 MAX_LLM_CONFIDENCE = 0.9  # a model's self-grade is a weak signal; the discriminator's checks count more
 CONFIRM_BOOST = 0.5  # confirmed: close this share of the gap to 1 (times the verdict's confidence)

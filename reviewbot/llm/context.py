@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from reviewbot.analyzers.base import SourceFile
+from reviewbot.models import SourceFile
 from reviewbot.diff import ChangedFile, Hunk
 
 MAX_FUNCTION_LINES = 200

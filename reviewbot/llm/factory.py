@@ -18,7 +18,6 @@ import httpx
 
 from reviewbot import __version__
 from reviewbot.llm.anthropic import AnthropicMessages
-from reviewbot.llm.budget import Budget
 from reviewbot.llm.cache import ResponseCache
 from reviewbot.llm.cassette import Recorder, ReplayProvider
 from reviewbot.llm.dump import DumpProvider, ReplayThenDump
@@ -26,6 +25,7 @@ from reviewbot.llm.http import RetryPolicy, Sleep
 from reviewbot.llm.limits import RunLimits
 from reviewbot.llm.openai import OpenAICompatible
 from reviewbot.llm.provider import LLMError, Params, Provider
+from reviewbot.llm.quota import Quota
 from reviewbot.llm.redact import Redactor, install, uninstall
 from reviewbot.llm.session import Session
 from reviewbot.llm.settings import DEFAULT_BASE_URL, LLMSettings
@@ -128,7 +128,7 @@ def open_session(
     replay: ReplayProvider | None = None
     params = Params(temperature=llm.temperature, max_output_tokens=llm.max_output_tokens)
     limits = RunLimits(
-        Budget(llm.max_calls, llm.max_tokens), request_timeout=llm.request_timeout, deadline=llm.deadline
+        Quota(llm.max_calls, llm.max_tokens), request_timeout=llm.request_timeout, deadline=llm.deadline
     )
     try:
         cache = None

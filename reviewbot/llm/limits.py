@@ -15,8 +15,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from reviewbot.llm.budget import Budget
 from reviewbot.llm.provider import Limit, Stop
+from reviewbot.llm.quota import Quota
 
 Clock = Callable[[], float]
 
@@ -27,7 +27,7 @@ def seconds(value: float) -> str:
 
 @dataclass
 class RunLimits:
-    budget: Budget
+    quota: Quota
     request_timeout: float = math.inf  # seconds for one HTTP request, connect to the last byte of the body
     deadline: float = math.inf  # seconds for all LLM work of the run, counted from ``started``
     clock: Clock = field(default=time.monotonic, repr=False)
@@ -39,7 +39,7 @@ class RunLimits:
 
     @classmethod
     def unlimited(cls, clock: Clock = time.monotonic) -> RunLimits:
-        return cls(Budget(sys.maxsize, sys.maxsize), clock=clock)
+        return cls(Quota(sys.maxsize, sys.maxsize), clock=clock)
 
     @property
     def ends(self) -> float:
@@ -65,11 +65,11 @@ class Gate:
 
     def admit(self) -> Stop | None:
         """May the request start at all? (Reserves nothing: each attempt takes its own call.)"""
-        return self.limits.stage_stop() or self.limits.budget.refusal(self.estimate)
+        return self.limits.stage_stop() or self.limits.quota.refusal(self.estimate)
 
     def take(self) -> Stop | None:
         """Before each HTTP attempt: None when it may be sent (one call is reserved for it), else why not."""
-        stop = self.limits.stage_stop() or self.limits.budget.take_call(self.estimate)
+        stop = self.limits.stage_stop() or self.limits.quota.take_call(self.estimate)
         if stop is None:
             self.sent += 1
         return stop
@@ -90,7 +90,7 @@ class Gate:
                 f"stage deadline (deadline {seconds(self.limits.deadline)}) would pass during the "
                 f"{wait:.1f}s wait before a retry",
             )
-        return self.limits.budget.refusal(self.estimate)
+        return self.limits.quota.refusal(self.estimate)
 
     def cut(self, limit: Limit, where: str) -> Stop:
         """The attempt talking to ``where`` was cut at its deadline."""

@@ -31,7 +31,7 @@ ZWSP = "\u200b"
 
 
 @dataclass
-class Parsed(Generic[T]):
+class ParsedReply(Generic[T]):
     items: list[T] = field(default_factory=list)
     dropped: int = 0  # items that failed validation
     problem: str = ""  # what is wrong with the reply (empty: usable as is)
@@ -68,18 +68,18 @@ def _first_error(exc: ValidationError, where: str) -> str:
     return f"{where}{'.' + loc if loc else ''}: {err['msg']}"
 
 
-def _items(text: str, container: type[BaseModel], key: str, item: type[T]) -> Parsed[T]:
+def _items(text: str, container: type[BaseModel], key: str, item: type[T]) -> ParsedReply[T]:
     try:
         data = extract_json(text)
     except ValueError as exc:
-        return Parsed(problem=str(exc))
+        return ParsedReply(problem=str(exc))
     if isinstance(data, list) and key == "comments":
         data = {key: data}  # a bare list of comments is a common, harmless deviation
     try:
         container.model_validate(data)
     except ValidationError as exc:
-        return Parsed(problem=_first_error(exc, "the reply"))
-    parsed: Parsed[T] = Parsed()
+        return ParsedReply(problem=_first_error(exc, "the reply"))
+    parsed: ParsedReply[T] = ParsedReply()
     for i, raw in enumerate(data[key]):
         try:
             parsed.items.append(item.model_validate(raw))
@@ -89,24 +89,24 @@ def _items(text: str, container: type[BaseModel], key: str, item: type[T]) -> Pa
     return parsed
 
 
-def parse_review(text: str) -> Parsed[ReviewComment]:
+def parse_review(text: str) -> ParsedReply[ReviewComment]:
     return _items(text, ReviewReply, "comments", ReviewComment)
 
 
-def parse_triage(text: str) -> Parsed[TriageVerdict]:
+def parse_triage(text: str) -> ParsedReply[TriageVerdict]:
     return _items(text, TriageReply, "verdicts", TriageVerdict)
 
 
-def parse_fix(text: str) -> Parsed[FixReply]:
+def parse_fix(text: str) -> ParsedReply[FixReply]:
     try:
         data = extract_json(text)
-        return Parsed([FixReply.model_validate(data)])
+        return ParsedReply([FixReply.model_validate(data)])
     except ValueError as exc:  # ValidationError is a ValueError
         problem = _first_error(exc, "the reply") if isinstance(exc, ValidationError) else str(exc)
-        return Parsed(problem=problem)
+        return ParsedReply(problem=problem)
 
 
-Parser = Callable[[str], Parsed[Any]]
+Parser = Callable[[str], ParsedReply[Any]]
 
 
 # ---------------------------------------------------------------- sanitizing

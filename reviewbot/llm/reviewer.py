@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 
+from reviewbot.contracts import ReviewInput
 from reviewbot.errors import ReviewbotError
 from reviewbot.llm import prompting
 from reviewbot.llm.candidates import (
@@ -29,16 +30,15 @@ from reviewbot.llm.candidates import (
 from reviewbot.llm.context import call_sites, file_context
 from reviewbot.llm.factory import Opened, open_session
 from reviewbot.llm.http import Sleep
-from reviewbot.llm.parse import Parsed, Parser, parse_fix, parse_review, parse_triage
+from reviewbot.llm.parse import ParsedReply, Parser, parse_fix, parse_review, parse_triage
 from reviewbot.llm.plan import plan
 from reviewbot.llm.provider import LLMError
 from reviewbot.llm.redact import Redactor, logger
 from reviewbot.llm.schemas import FIX, REVIEW, TRIAGE
-from reviewbot.llm.session import Outcome, Request, Session
+from reviewbot.llm.session import CallOutcome, Request, Session
 from reviewbot.llm.settings import LLMSettings
 from reviewbot.models import Candidate, Finding, Severity, Stats
-from reviewbot.pipeline import ReviewInput
-from reviewbot.reviewer import candidate_from
+from reviewbot.static_reviewer import candidate_from
 
 MAX_NOTES_PER_KIND = 8
 FIX_MIN_CONFIDENCE = 0.5
@@ -53,7 +53,7 @@ class _Sent:
     paths: tuple[str, ...]
     findings: tuple[Finding, ...] = ()
     base: Candidate | None = None  # fix: the comment being fixed
-    parsed: list[Parsed[Any]] = field(default_factory=list)  # one per sample
+    parsed: list[ParsedReply[Any]] = field(default_factory=list)  # one per sample
 
 
 class LLMReviewer:
@@ -206,7 +206,7 @@ class _Run:
                 self.tally.unusable_replies += 1
             self.tally.dropped_items += first.dropped
 
-    def _account(self, s: _Sent, outcome: Outcome) -> None:
+    def _account(self, s: _Sent, outcome: CallOutcome) -> None:
         what = _describe(s)
         if outcome.status == "skipped":
             group = "budget" if outcome.limit in ("call budget", "token budget") else outcome.limit

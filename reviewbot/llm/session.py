@@ -1,7 +1,7 @@
 """One run's traffic to the model: every request goes through the response cache, the run's limits (call and
-token budget, request timeout, stage deadline) and the provider (with bounded concurrency), and comes back as an
-``Outcome`` — never as an exception. What it cost, what a limit skipped or cut and what went wrong is counted here
-for the summary."""
+token quota, request timeout, stage deadline) and the provider (with bounded concurrency), and comes back as
+a ``CallOutcome`` — never as an exception. What it cost, what a limit skipped or cut and what went wrong is
+counted here for the summary."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ class Request:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class CallOutcome:
     request: Request
     texts: tuple[str, ...] = ()
     status: Status = "ok"
@@ -88,37 +88,37 @@ class Session:
     def dumping(self) -> bool:
         return self.provider.name == "dump"
 
-    def run(self, requests: Sequence[Request]) -> list[Outcome]:
+    def run(self, requests: Sequence[Request]) -> list[CallOutcome]:
         """Outcomes in the order of ``requests``."""
         if self.concurrency == 1 or len(requests) <= 1 or self.dumping:
             return [self.run_one(r) for r in requests]
         with ThreadPoolExecutor(max_workers=min(self.concurrency, len(requests))) as pool:
             return list(pool.map(self.run_one, requests))
 
-    def run_one(self, request: Request) -> Outcome:
+    def run_one(self, request: Request) -> CallOutcome:
         outcome = self._run(request)
         with self._lock:
             self.usage.statuses[outcome.status] += 1
         return outcome
 
-    def _run(self, request: Request) -> Outcome:
+    def _run(self, request: Request) -> CallOutcome:
         messages = tuple(Message(m.role, self.redactor.redact_exact(m.content)) for m in request.messages)
         if self.dumping:
             self.provider.complete(messages, schema=request.schema, n=request.n, label=request.label)
-            return Outcome(request, status="dumped")
+            return CallOutcome(request, status="dumped")
         if self._halted:
-            return Outcome(request, status="skipped", reason=self._halted)
+            return CallOutcome(request, status="skipped", reason=self._halted)
         key = cache_key(self.provider.identity(), messages, request.schema, request.n, self.params)
         if self.cache is not None:
             hit = self.cache.get(key)
             if hit is not None and len(hit.texts) == request.n:
                 with self._lock:
                     self.usage.cache_hits += 1
-                return Outcome(request, hit.texts, "cached")
+                return CallOutcome(request, hit.texts, "cached")
         gate = self.limits.gate(estimate_messages(messages))
         stop = gate.admit()
         if stop is not None:
-            return Outcome(request, status="skipped", reason=stop.reason, limit=stop.limit)
+            return CallOutcome(request, status="skipped", reason=stop.reason, limit=stop.limit)
         try:
             completion = self.provider.complete(
                 messages, schema=request.schema, n=request.n, label=request.label, gate=gate
@@ -131,23 +131,23 @@ class Session:
             if exc.limit is not None:
                 logger.info("%s stopped: %s", request.label, reason)
                 status: Status = "cut" if gate.sent else "skipped"
-                return Outcome(request, status=status, reason=reason, limit=exc.limit)
+                return CallOutcome(request, status=status, reason=reason, limit=exc.limit)
             logger.info("%s failed: %s", request.label, reason)
-            return Outcome(request, status="failed", reason=reason)
+            return CallOutcome(request, status="failed", reason=reason)
         except Exception as exc:  # noqa: BLE001 - a bug in a provider degrades the review, it never crashes it
             self._spent(gate, gate.sent, 0)
             logger.debug("%s: unexpected error", request.label, exc_info=True)
             message = self.redactor.redact(f"internal error {type(exc).__name__}: {exc}")
-            return Outcome(request, status="failed", reason=message)
+            return CallOutcome(request, status="failed", reason=message)
         self._record(gate, completion)
         if self.cache is not None:
             self.cache.put(key, completion)
-        return Outcome(request, completion.texts, "ok")
+        return CallOutcome(request, completion.texts, "ok")
 
     def _spent(self, gate: Gate, calls: int, tokens: int) -> None:
         """Count a request's cost. Calls sent over HTTP were reserved by ``gate``; a provider that sends none
         (a replayed cassette) reports the calls it stands for, which are added to the budget here."""
-        self.limits.budget.add(calls=calls - gate.sent, tokens=tokens)
+        self.limits.quota.add(calls=calls - gate.sent, tokens=tokens)
         with self._lock:
             self.usage.calls += max(calls, gate.sent)
 

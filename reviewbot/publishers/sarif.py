@@ -21,8 +21,7 @@ from typing import Any
 from urllib.parse import quote
 
 from reviewbot import __version__
-from reviewbot.github.markers import base_fingerprint
-from reviewbot.models import Comment, Review, Severity
+from reviewbot.models import Comment, Review, Severity, base_fingerprint
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}

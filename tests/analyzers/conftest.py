@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
-from reviewbot.analyzers.base import SourceFile
+from reviewbot.models import SourceFile
 
 from tests.analyzers.support import materialize
 

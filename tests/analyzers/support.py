@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Iterable
 from pathlib import Path
 
-from reviewbot.analyzers.base import SourceFile
+from reviewbot.models import SourceFile
 
 
 def changed(path: str, after: str, before: str | None = None, old_path: str | None = None) -> SourceFile:

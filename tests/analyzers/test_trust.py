@@ -12,14 +12,13 @@ from pathlib import Path
 
 import pytest
 from reviewbot.analyzers.bandit import Bandit
-from reviewbot.analyzers.base import SourceFile
 from reviewbot.analyzers.facts import Facts
 from reviewbot.analyzers.pylint import Pylint
 from reviewbot.analyzers.radon import Radon
 from reviewbot.analyzers.semgrep import Semgrep, SemgrepOptions
 
 from reviewbot.analysis import run_analyzers
-from reviewbot.models import Evidence, Status
+from reviewbot.models import Evidence, SourceFile, Status
 from tests.analyzers.support import changed
 from tests.helpers import GitRepo
 

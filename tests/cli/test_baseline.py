@@ -7,9 +7,9 @@ import json
 import pytest
 
 from reviewbot import baseline
-from reviewbot.analyzers.base import SourceFile
 from reviewbot.errors import ReviewbotError
-from reviewbot.models import Confidence, Finding, Severity, finding_fingerprint
+from reviewbot.filtering import place_all, select
+from reviewbot.models import Confidence, Finding, Severity, SourceFile, finding_fingerprint
 
 OLD = "import ast\n\n\ndef load(text):\n    return eval(text)\n"
 
@@ -28,11 +28,16 @@ def test_filter_matches_copies_outside_the_change_first() -> None:
     text = "eval(a)\nx = 1\neval(a)\n"
     sf = SourceFile("m.py", text, added_lines=frozenset({3}), hunks=((3, 3),))
     fs = [Finding("t", "r", "m.py", n, n, Severity.ERROR, Confidence.HIGH, "m") for n in (1, 3)]
-    known = baseline.Baseline({finding_fingerprint("t", "r", "m.py", "eval(a)"): 1})
-    new, dropped = known.filter(fs, [sf])
-    assert dropped == 1 and [f.line for f in new] == [3]  # the copy the change adds is the new one
+    base = baseline.Baseline({finding_fingerprint("t", "r", "m.py", "eval(a)"): 1})
+    placed = place_all(fs, [sf])
+    known = base.known(placed, [sf])
+    assert known == {0}  # the copy the change adds is the new one
+    everything = select(placed, "nofilter", known=known)
+    assert [f.line for f in everything.kept] == [3] and everything.cut == {"in-baseline": 1}
     # the summary counts only what the diff filter would have shown: the known copy is outside the change
-    assert known.filter(fs, [sf], "added") == (tuple(new), 0)
+    added = select(placed, "added", known=known)
+    assert [f.line for f in added.kept] == [3] and not added.cut
+    assert base.known(placed, [sf], skip={0, 1}) == set()  # suppressed findings are not matched
 
 
 def test_roundtrip_and_corrupt_files(tmp_path) -> None:  # type: ignore[no-untyped-def]

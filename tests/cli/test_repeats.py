@@ -1,4 +1,4 @@
-"""One comment for a finding repeated on identical lines of one file (reviewbot/discriminator/budget.py,
+"""One comment for a finding repeated on identical lines of one file (reviewbot/discriminator/ranking.py,
 ``fold_repeats``): real bandit on a real change, default budget."""
 
 from __future__ import annotations

@@ -11,14 +11,13 @@ from pathlib import Path
 import pytest
 
 from reviewbot import analysis
-from reviewbot.analyzers.base import SourceFile
 from reviewbot.analyzers.facts import FactsOptions
 from reviewbot.analyzers.radon import RadonOptions
 from reviewbot.config import FileSettings, Settings
 from reviewbot.llm.settings import LLMSettings
-from reviewbot.models import Evidence
-from reviewbot.review_run import make_analyze
+from reviewbot.models import Evidence, SourceFile
 from reviewbot.sources import AllFilesSource
+from reviewbot.wiring import make_analyze, make_reanalyze
 from tests.helpers import GitRepo
 
 OLD = "def old(x):\n    if x == None:\n        return 0\n    return x\n\n\ndef new(y):\n    return y\n"
@@ -64,3 +63,22 @@ def test_settings_decide_scope_and_what_feeds_prompts(
     # the user's own options are kept; only what feeds the prompts follows the LLM
     assert seen["facts"] == FactsOptions(max_items=5, descriptions=descriptions)
     assert seen["radon"] == RadonOptions(cc_jump=3, maintainability=descriptions)
+
+
+def test_fixes_are_reanalysed_without_what_only_feeds_prompts(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    seen: dict[str, object] = {}
+
+    def fake_run(adapters, files, workdir, options, **kw):  # type: ignore[no-untyped-def]
+        seen.update(names=[a.name for a in adapters], options=dict(options))
+        return Evidence()
+
+    monkeypatch.setattr(analysis, "run_analyzers", fake_run)
+    llm = LLMSettings(provider="openai", model="m")
+    file = FileSettings(analyzers=("facts", "radon", "bandit"), llm=llm)
+    make_reanalyze(Settings(file=file, analyzer_options={"radon": RadonOptions(cc_jump=3)}))(
+        [SourceFile("a.py", "x = 1\n")], tmp_path
+    )
+    assert seen["names"] == ["radon", "bandit"]  # facts feeds prompts: not run on patched fixes
+    assert seen["options"]["radon"] == RadonOptions(cc_jump=3, maintainability=False)  # type: ignore[index]

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 
-from reviewbot.analyzers.base import SourceFile
-from reviewbot.models import AnalyzerStatus, Confidence, Finding, Severity, Status
+from reviewbot.models import AnalyzerStatus, Confidence, Finding, Severity, SourceFile, Status
 from reviewbot.suppress import added_suppressions, apply, comments, parse, rule_matches
 
 OK = (AnalyzerStatus("bandit", Status.OK), AnalyzerStatus("semgrep", Status.OK))

@@ -6,12 +6,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
-from reviewbot.analyzers.base import SourceFile
 
 from reviewbot.config import FileSettings, Settings
+from reviewbot.contracts import DiscriminatorOptions, ReviewInput
 from reviewbot.diff import Patch
-from reviewbot.models import Candidate, Evidence, Fix, Severity
-from reviewbot.pipeline import ReviewInput
+from reviewbot.models import Candidate, Evidence, Fix, Severity, SourceFile
 
 
 def source_file(path: str, text: str) -> SourceFile:
@@ -23,9 +22,15 @@ def source_file(path: str, text: str) -> SourceFile:
 NO_EVIDENCE = Evidence()
 
 
-def review_input(files: Sequence[SourceFile], evidence: Evidence = NO_EVIDENCE, **settings: object) -> ReviewInput:
-    s = Settings(FileSettings.model_validate(settings))
-    return ReviewInput(Patch(()), tuple(files), evidence, s, Path("/nonexistent"), None, None)
+def review_input(files: Sequence[SourceFile], evidence: Evidence = NO_EVIDENCE) -> ReviewInput:
+    return ReviewInput(Patch(()), tuple(files), evidence, Path("/nonexistent"), None, None)
+
+
+def options(**settings: object) -> DiscriminatorOptions:
+    """The discriminator's options for these ``[tool.reviewbot]`` keys, built by the wiring from the config."""
+    from reviewbot.wiring import discriminator_options
+
+    return discriminator_options(Settings(FileSettings.model_validate(settings)))
 
 
 def llm(path: str, line: int, replacement: str | None, *, sample: int = 0, confidence: float = 0.7,
@@ -50,8 +55,8 @@ class Counting:
 
 
 def reanalyzer(*names: str) -> Counting:
-    """The wiring's re-analysis (review_run.make_reanalyze) restricted to ``names``."""
-    from reviewbot.review_run import make_reanalyze
+    """The wiring's re-analysis (wiring.make_reanalyze) restricted to ``names``."""
+    from reviewbot.wiring import make_reanalyze
 
     settings = Settings(FileSettings.model_validate({"analyzers": list(names), "jobs": 2}))
     return Counting(make_reanalyze(settings))

@@ -17,7 +17,7 @@ from reviewbot.discriminator.collateral import Collateral, Problem
 from reviewbot.discriminator.core import Discriminator
 from reviewbot.discriminator.parse import Parser
 from reviewbot.models import Candidate, Fix, Severity
-from tests.discriminator.conftest import Counting, llm, review_input, source_file
+from tests.discriminator.conftest import Counting, llm, options, review_input, source_file
 from tests.helpers import GitRepo
 
 YAML = '''import yaml
@@ -198,8 +198,8 @@ def test_discriminator_withholds_the_suggestion_keeps_the_comment_and_counts_it(
 
 
 def test_collateral_fix_is_neither_tested_nor_an_alternative(bandit_reanalyze: Counting) -> None:
-    inp = review_input([source_file("cfg.py", YAML)], test_command=["true"])
-    d = Discriminator(bandit_reanalyze)
+    inp = review_input([source_file("cfg.py", YAML)])
+    d = Discriminator(bandit_reanalyze, options(test_command=["true"]))
     candidates = [llm("cfg.py", 9, REINDENTED, end_line=12), llm("cfg.py", 9, EXACT, end_line=12, sample=1)]
     comments, _ = d.judge(candidates, inp)
     bad, good = comments

@@ -12,13 +12,14 @@ import pytest
 
 import reviewbot
 from reviewbot.config import FileSettings, Settings
+from reviewbot.contracts import ReviewInput
 from reviewbot.discriminator.core import Discriminator
 from reviewbot.models import Candidate, Review, Stats
-from reviewbot.pipeline import ReviewInput, run_review
+from reviewbot.pipeline import run_review
 from reviewbot.publishers.serialize import review_data
-from reviewbot.review_run import make_analyze, make_reanalyze
-from reviewbot.reviewer import static_review
 from reviewbot.sources import WorktreeSource
+from reviewbot.static_reviewer import static_review
+from reviewbot.wiring import make_analyze, make_discriminator
 from tests.conftest import git_state
 from tests.discriminator.conftest import llm, review_input, source_file
 from tests.helpers import GitRepo
@@ -61,7 +62,7 @@ def review(repo: GitRepo, **settings: object) -> Review:
         s,
         analyze=make_analyze(s),
         reviewer=with_models,
-        discriminator=Discriminator(make_reanalyze(s)),
+        discriminator=make_discriminator(s),
     )
 
 
@@ -110,7 +111,7 @@ def test_verify_off_checks_only_apply_and_parse(changed: GitRepo) -> None:
 def test_without_a_fix_a_severe_confident_finding_is_posted_and_info_is_not(changed: GitRepo) -> None:
     s = Settings(FileSettings.model_validate({"analyzers": ["bandit"], "jobs": 2, "cache": False}))
     result = run_review(WorktreeSource(changed.path), s, analyze=make_analyze(s), reviewer=static_review,
-                        discriminator=Discriminator(make_reanalyze(s)))
+                        discriminator=make_discriminator(s))
     assert [c.origin for c in result.comments] == ["bandit:B602"]
     assert result.comments[0].suggestion is None
     assert result.comments[0].reason.startswith("bandit B602, error")
@@ -124,7 +125,7 @@ def test_a_fix_anchored_on_other_lines_is_not_shown(changed: GitRepo) -> None:
 
     s = Settings(FileSettings.model_validate({"analyzers": ["bandit"], "jobs": 2, "cache": False, "min-score": 0}))
     result = run_review(WorktreeSource(changed.path), s, analyze=make_analyze(s), reviewer=off_by_one,
-                        discriminator=Discriminator(make_reanalyze(s)))
+                        discriminator=make_discriminator(s))
     (c,) = result.comments
     assert c.suggestion is None and c.verdict is not None and c.verdict.applies is False
     assert c.verdict.steps["applies"] == "no: fix replaces lines 6-6 but the comment is on 7-7"

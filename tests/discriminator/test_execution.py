@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from reviewbot.contracts import ReviewInput
 from reviewbot.discriminator.core import Discriminator
 from reviewbot.discriminator.execution import command_env, make_tree, run_command
-from reviewbot.pipeline import ReviewInput
 from tests.conftest import git_state
-from tests.discriminator.conftest import llm, review_input, source_file
+from tests.discriminator.conftest import llm, options, review_input, source_file
 from tests.helpers import GitRepo
 
 CALC = '''def describe(value):
@@ -41,9 +41,9 @@ def project(repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> t
     return repo, log
 
 
-def inp_for(repo: GitRepo, **settings: object) -> ReviewInput:
-    base = review_input([source_file("calc.py", CALC)], **settings)
-    return ReviewInput(base.patch, base.files, base.evidence, base.settings, base.workdir, repo.path, None)
+def inp_for(repo: GitRepo) -> ReviewInput:
+    base = review_input([source_file("calc.py", CALC)])
+    return ReviewInput(base.patch, base.files, base.evidence, base.workdir, repo.path, None)
 
 
 def test_pass_and_fail_in_a_scratch_copy(project: tuple[GitRepo, Path]) -> None:
@@ -51,8 +51,8 @@ def test_pass_and_fail_in_a_scratch_copy(project: tuple[GitRepo, Path]) -> None:
     state = git_state(repo.path)
     good = llm("calc.py", 2, "    if value is None:\n", sample=0)
     wrong = llm("calc.py", 2, "    if value is not None:\n", sample=1)
-    inp = inp_for(repo, **{"test-command": [sys.executable, "check.py"], "test-timeout": 60})
-    comments, notes = Discriminator().judge([good, wrong], inp)
+    opts = options(**{"test-command": [sys.executable, "check.py"], "test-timeout": 60})
+    comments, notes = Discriminator(options=opts).judge([good, wrong], inp_for(repo))
     assert comments[0].verdict and comments[0].verdict.tests_passed is True
     assert comments[0].verdict.steps["tests"].startswith("passed in")
     assert comments[1].verdict and comments[1].verdict.tests_passed is False
@@ -76,8 +76,8 @@ def test_off_unless_configured(project: tuple[GitRepo, Path]) -> None:
 
 def test_inconclusive_when_the_tests_fail_without_any_fix(project: tuple[GitRepo, Path]) -> None:
     repo, _ = project
-    inp = inp_for(repo, **{"test-command": [sys.executable, "-c", "raise SystemExit(1)"]})
-    comments, notes = Discriminator().judge([llm("calc.py", 2, "    if value is None:\n")], inp)
+    opts = options(**{"test-command": [sys.executable, "-c", "raise SystemExit(1)"]})
+    comments, notes = Discriminator(options=opts).judge([llm("calc.py", 2, "    if value is None:\n")], inp_for(repo))
     assert comments[0].verdict and comments[0].verdict.tests_passed is None
     assert comments[0].verdict.steps["tests"].startswith("skipped: inconclusive: the tests failed (exit 1)")
     assert comments[0].suggestion is not None
@@ -122,9 +122,9 @@ def test_the_llm_key_never_reaches_the_tests_whatever_its_name(project: tuple[Gi
     repo.commit()
     monkeypatch.setenv("MODEL_ACCESS", "sk-fake-model-key-0123")  # a name that does not look like a secret
     monkeypatch.setenv("COPY", "sk-fake-model-key-0123")
-    inp = inp_for(repo, **{"test-command": [sys.executable, "check.py"], "test-timeout": 60,
-                           "llm": {"provider": "openai", "api-key-env": "MODEL_ACCESS"}})
-    comments, _ = Discriminator().judge([llm("calc.py", 2, "    if value is None:\n")], inp)
+    opts = options(**{"test-command": [sys.executable, "check.py"], "test-timeout": 60,
+                      "llm": {"provider": "openai", "api-key-env": "MODEL_ACCESS"}})
+    comments, _ = Discriminator(options=opts).judge([llm("calc.py", 2, "    if value is None:\n")], inp_for(repo))
     assert comments[0].verdict and comments[0].verdict.tests_passed is True
     runs = log.read_text().splitlines()
     assert runs and all("llm=False copy=False" in r for r in runs)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from reviewbot.analyzers.base import SourceFile
 from reviewbot.filekinds import FileKindSettings, by_path, classify, summary_line
-from reviewbot.models import Confidence, FileKind, Finding, Severity
+from reviewbot.models import Confidence, FileKind, Finding, Severity, SourceFile
 
 NONE = FileKindSettings()
 

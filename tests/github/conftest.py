@@ -12,9 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from reviewbot.analyzers.base import SourceFile
 
-from reviewbot import review_run
+from reviewbot import wiring
 from reviewbot.github import session
 from reviewbot.github.client import Pacing
 from reviewbot.models import (
@@ -23,6 +22,7 @@ from reviewbot.models import (
     Evidence,
     Finding,
     Severity,
+    SourceFile,
     Status,
     finding_fingerprint,
 )
@@ -123,7 +123,7 @@ def fake_analyzer(monkeypatch: pytest.MonkeyPatch) -> None:
                 AnalyzerStatus("fakecheck", Status.OK, "1.0", findings=len(found)),))
         return analyze
 
-    monkeypatch.setattr(review_run, "make_analyze", make_analyze)
+    monkeypatch.setattr(wiring, "make_analyze", make_analyze)
 
 
 class ActionEnv:

@@ -176,15 +176,15 @@ def test_config_comes_from_the_base_commit(action_env: ActionEnv, pr_repo: PrRep
     )}, "pr")
     fake.add_pull(7, base, head, pr_repo.diff(base, head))
     seen = []
-    from reviewbot import review_run
+    from reviewbot import wiring
 
-    original = review_run.execute
+    original = wiring.execute
 
     def spy(source, settings, **kw):  # type: ignore[no-untyped-def]
         seen.append(settings)
         return original(source, settings, **kw)
 
-    monkeypatch.setattr(review_run, "execute", spy)
+    monkeypatch.setattr(wiring, "execute", spy)
     action_env.set(number=7, base=base, head=head)
     assert main(["action"]) == 0  # fail-on = "none" from the base
     assert seen[0].file.llm.provider == "none" and seen[0].file.llm.base_url == ""

@@ -11,7 +11,7 @@ import pytest
 from reviewbot.diff import parse_patch
 from reviewbot.github import bodies, markers
 from reviewbot.github.client import Api, Pacing, PermissionDenied, connect
-from reviewbot.github.publish import Options, Publisher
+from reviewbot.github.publish import PublishOptions, Publisher
 from reviewbot.models import Comment, Review, Severity, Summary
 from tests.github.fake_github import FakeGitHub
 
@@ -61,7 +61,7 @@ def server() -> Iterator[FakeGitHub]:
 def publisher(server: FakeGitHub, token: str = "rw", **options: object) -> Publisher:
     api = Api(connect(server.api_url, token), Pacing(write_interval=0, backoff=0), sleep=lambda s: None)
     repo = api.gh.get_repo("octo/demo")
-    return Publisher(api, repo, repo.get_pull(5), HEAD, Options(**options))  # type: ignore[arg-type]
+    return Publisher(api, repo, repo.get_pull(5), HEAD, PublishOptions(**options))  # type: ignore[arg-type]
 
 
 PATCH = parse_patch(DIFF)

@@ -13,8 +13,9 @@ import httpx
 import pytest
 
 from reviewbot.config import Settings
+from reviewbot.contracts import ReviewInput
 from reviewbot.models import Confidence, Evidence, Fact, Finding, Metric, Severity, finding_fingerprint
-from reviewbot.pipeline import ReviewInput, collect_files
+from reviewbot.pipeline import collect_files
 from reviewbot.sources import PatchSource
 from tests.llm.fakeserver import FakeServer, Reply, Seen, openai_body
 
@@ -66,7 +67,7 @@ def demo_input(evidence: Evidence = Evidence(), settings: Settings = Settings())
     source = demo_source()
     patch = source.patch()
     files, _, _ = collect_files(patch, source, settings)
-    return ReviewInput(patch, files, evidence, settings, ROOT, ROOT, None)
+    return ReviewInput(patch, files, evidence, ROOT, ROOT, None)
 
 
 def line_of(path: str, needle: str) -> int:

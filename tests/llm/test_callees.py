@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import textwrap
 
-from reviewbot.analyzers.base import SourceFile
 from reviewbot.llm.callees import callee_lines, callees
 from reviewbot.llm.context import file_context
 from reviewbot.llm.prompting import FileEvidence, evidence_text
-from reviewbot.models import Metric
+from reviewbot.models import Metric, SourceFile
 
 BEFORE = textwrap.dedent(
     '''\

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from reviewbot.analyzers.base import SourceFile
+from reviewbot.models import SourceFile
 from reviewbot.diff import parse_patch
 from reviewbot.llm.context import call_sites, changed_functions, file_context, signature_of, touched_lines
 from tests.llm.conftest import APP, PRICING, STOCK, demo_input

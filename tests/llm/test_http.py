@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from reviewbot.llm.budget import Budget
 from reviewbot.llm.cache import ResponseCache, cache_key
 from reviewbot.llm.http import parse_retry_after, short_error
 from reviewbot.llm.provider import Completion, Message, Params, estimate_tokens
+from reviewbot.llm.quota import Quota
 from reviewbot.llm.redact import MASK, Redactor, install, logger, uninstall
 from tests.llm.conftest import SECRET
 
@@ -70,7 +70,7 @@ def test_log_filter_redacts(caplog: pytest.LogCaptureFixture) -> None:
 
 
 def test_budget_calls_and_tokens() -> None:
-    b = Budget(max_calls=2, max_tokens=1000)
+    b = Quota(max_calls=2, max_tokens=1000)
     assert b.refusal(400) is None and b.calls == 0  # a check reserves nothing
     assert b.take_call(400) is None and b.calls == 1
     b.add(tokens=500)

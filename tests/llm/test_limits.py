@@ -13,11 +13,11 @@ import httpx
 import pytest
 
 from reviewbot.llm.anthropic import AnthropicMessages
-from reviewbot.llm.budget import Budget
 from reviewbot.llm.http import RetryPolicy
 from reviewbot.llm.limits import RunLimits
 from reviewbot.llm.openai import OpenAICompatible
 from reviewbot.llm.provider import LLMError, Message, Params
+from reviewbot.llm.quota import Quota
 from reviewbot.llm.session import Request, Session
 from reviewbot.llm.watchdog import Watchdog
 from tests.llm.conftest import SECRET, Waits, make_client
@@ -28,7 +28,7 @@ SLACK = 0.6  # how late a cut may come on a busy machine (the design margin is m
 
 
 def limits(max_calls: int = 100, **kw: Any) -> RunLimits:
-    return RunLimits(Budget(max_calls, 10**9), **kw)
+    return RunLimits(Quota(max_calls, 10**9), **kw)
 
 
 def openai(server: FakeServer, client: httpx.Client, waits: Waits, retries: int = 3) -> OpenAICompatible:
@@ -37,7 +37,7 @@ def openai(server: FakeServer, client: httpx.Client, waits: Waits, retries: int 
 
 
 def test_take_call_is_atomic_under_contention() -> None:
-    budget = Budget(max_calls=5, max_tokens=10**9)
+    budget = Quota(max_calls=5, max_tokens=10**9)
     granted: list[int] = []
     start = threading.Barrier(16)
 
@@ -58,7 +58,7 @@ def test_retries_take_calls_from_the_budget(server: FakeServer, client: httpx.Cl
     run = limits(max_calls=3)
     with pytest.raises(LLMError) as info:
         openai(server, client, waits, retries=10).complete(MESSAGES, gate=run.gate(10))
-    assert len(server.seen) == 3 and run.budget.calls == 3
+    assert len(server.seen) == 3 and run.quota.calls == 3
     assert info.value.limit == "call budget" and info.value.calls == 3
     assert "max-calls 3" in str(info.value) and "after 3 attempts; last error: HTTP 503" in str(info.value)
     assert len(waits) == 2  # no wait before a retry that has no call left

@@ -15,11 +15,12 @@ import httpx
 import pytest
 
 from reviewbot.config import FileSettings, Settings
+from reviewbot.contracts import Ranked, ReviewInput
 from reviewbot.llm.prompting import finding_id
 from reviewbot.llm.reviewer import LLMReviewer
 from reviewbot.llm.settings import LLMSettings
 from reviewbot.models import Candidate, Comment, Evidence, Review
-from reviewbot.pipeline import Ranked, ReviewInput, run_review
+from reviewbot.pipeline import run_review
 from tests.llm.conftest import (
     APP,
     DB,

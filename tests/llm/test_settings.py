@@ -156,5 +156,5 @@ def test_session_gets_the_limits(tmp_path: Path) -> None:
     )
     with open_session(llm, environ={}) as opened:
         run = opened.session.limits
-        assert (run.budget.max_calls, run.request_timeout, run.deadline) == (3, 7.0, 11.0)
+        assert (run.quota.max_calls, run.request_timeout, run.deadline) == (3, 7.0, 11.0)
         assert 0 <= run.clock() - run.started < 5  # the stage clock starts when the session opens

@@ -11,11 +11,12 @@ from typing import Any
 import httpx
 
 from reviewbot.config import FileSettings, Settings
+from reviewbot.contracts import Ranked, ReviewInput
 from reviewbot.discriminator import scoring
 from reviewbot.llm.reviewer import LLMReviewer
 from reviewbot.llm.settings import LLMSettings
 from reviewbot.models import Candidate, Severity
-from reviewbot.pipeline import Ranked, ReviewInput, run_review
+from reviewbot.pipeline import run_review
 from tests.llm.conftest import APP, Waits, by_prompt, comment, comments_json, demo_source, line_of, prompt_of
 from tests.llm.fakeserver import FakeServer, Reply, openai_body
 from tests.llm.test_reviewer import ENV, EVIDENCE, llm_settings, passthrough

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from reviewbot import review_run
+from reviewbot import wiring
 from reviewbot.cli import main
 from reviewbot.github.markers import is_summary
 from reviewbot.models import Review
@@ -169,13 +169,13 @@ def _run(action_env: ActionEnv, monkeypatch: pytest.MonkeyPatch, capsys: pytest.
     if sarif is not None:
         monkeypatch.setenv("INPUT_SARIF_OUTPUT", str(sarif))
     seen: list[Review] = []
-    original = review_run.execute
+    original = wiring.execute
 
     def spy(source, settings, **kw):  # type: ignore[no-untyped-def]
         seen.append(original(source, settings, **kw))
         return seen[-1]
 
-    monkeypatch.setattr(review_run, "execute", spy)
+    monkeypatch.setattr(wiring, "execute", spy)
     capsys.readouterr()
     assert main(["action"]) in (0, 1)
     review = seen[-1]

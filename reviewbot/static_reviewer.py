@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from reviewbot.contracts import ReviewInput
 from reviewbot.models import Candidate, Finding, Stats
-from reviewbot.pipeline import ReviewInput
 
 _CATEGORY_BY_TOOL = {"bandit": "security", "radon": "complexity", "facts": "correctness"}
 

@@ -1,4 +1,4 @@
-"""The per-run budget of calls and tokens.
+"""The per-run quota of LLM calls and tokens (``max-calls``, ``max-tokens``).
 
 Every HTTP request — first attempt, retry, parameter fallback, extra sample — takes one call with ``take_call``
 before it is sent, atomically, so neither retries nor concurrent requests can exceed ``max-calls``. The token
@@ -16,7 +16,7 @@ from reviewbot.llm.provider import Stop
 
 
 @dataclass
-class Budget:
+class Quota:
     max_calls: int
     max_tokens: int
     calls: int = 0

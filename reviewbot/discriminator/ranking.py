@@ -20,8 +20,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 
+from reviewbot.contracts import Ranked
 from reviewbot.models import Comment
-from reviewbot.pipeline import Ranked
 
 
 def _overlaps(a: Comment, b: Comment) -> bool:

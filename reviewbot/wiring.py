@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from reviewbot import git, pytarget
-from reviewbot.analyzers.base import SourceFile
+from reviewbot.analyzers.base import Analyzer, Options, Traits
 from reviewbot.baseline import Baseline
 from reviewbot.config import Settings
+from reviewbot.contracts import Discriminator, DiscriminatorOptions, Progress, Reviewer
 from reviewbot.errors import ReviewbotError
-from reviewbot.models import Evidence, Review
-from reviewbot.pipeline import Progress, Reviewer, run_review
+from reviewbot.models import Evidence, Review, SourceFile
+from reviewbot.pipeline import run_review
 from reviewbot.pytarget import Target
 from reviewbot.sources import (
     AllFilesSource,
@@ -85,12 +86,8 @@ def make_analyze(settings: Settings, python: str = ""):  # type: ignore[no-untyp
     names = settings.enabled_analyzers
     adapters = [registry.load(n) for n in names]
     options = {n: settings.options_for(n) for n in names}
-    if not settings.file.llm.enabled:
-        # what only feeds the LLM's prompts is not computed without one: the facts describing each def, and the
-        # maintainability index (most of radon's time)
-        for name, key in (("facts", "descriptions"), ("radon", "maintainability")):
-            if name in options:
-                options[name] = options[name].model_copy(update={key: False})
+    if not settings.file.llm.enabled:  # what only feeds the LLM's prompts is not computed without one
+        options = _without_prompt_only(zip(names, adapters), options)
 
     def analyze(files: Sequence[SourceFile], workdir: Path, source: Source) -> Evidence:
         if not adapters:
@@ -118,8 +115,16 @@ def make_analyze(settings: Settings, python: str = ""):  # type: ignore[no-untyp
     return analyze
 
 
-# Analyzers the discriminator does not re-run on patched fixes: they feed prompts, not findings.
-NOT_REANALYZED = frozenset({"facts"})
+def _without_prompt_only(
+    named: Iterable[tuple[str, Analyzer]], options: dict[str, Options]
+) -> dict[str, Options]:
+    """``options`` (by analyzer name) with each adapter's ``prompt_only`` switches off."""
+    out = dict(options)
+    for name, adapter in named:
+        off = {key: False for key in Traits.of(adapter).prompt_only if key in type(out[name]).model_fields}
+        if off:
+            out[name] = out[name].model_copy(update=off)
+    return out
 
 
 def make_reanalyze(settings: Settings, python: str = ""):  # type: ignore[no-untyped-def]
@@ -127,11 +132,10 @@ def make_reanalyze(settings: Settings, python: str = ""):  # type: ignore[no-unt
     options, without a repository (the variants live only in a scratch dir) and without the cache."""
     from reviewbot import analyzers as registry
 
-    names = tuple(n for n in settings.enabled_analyzers if n not in NOT_REANALYZED)
-    adapters = [registry.load(n) for n in names]
-    options = {n: settings.options_for(n) for n in names}
-    if "radon" in options:  # the discriminator reads complexity deltas, never the maintainability index
-        options["radon"] = options["radon"].model_copy(update={"maintainability": False})
+    loaded = [(n, registry.load(n)) for n in settings.enabled_analyzers]
+    named = [(n, a) for n, a in loaded if Traits.of(a).reanalyzed]
+    adapters = [a for _, a in named]
+    options = _without_prompt_only(named, {n: settings.options_for(n) for n, _ in named})
 
     def reanalyze(files: Sequence[SourceFile], workdir: Path) -> Evidence:
         if not adapters:
@@ -154,9 +158,30 @@ def make_reanalyze(settings: Settings, python: str = ""):  # type: ignore[no-unt
     return reanalyze
 
 
+def discriminator_options(settings: Settings) -> DiscriminatorOptions:
+    """The keys of the settings the discriminator reads."""
+    s = settings.file
+    return DiscriminatorOptions(
+        min_score=s.min_score,
+        max_comments=s.max_comments,
+        max_comments_per_file=s.max_comments_per_file,
+        verify=s.verify,
+        test_command=s.test_command,
+        test_timeout=s.test_timeout,
+        secret_env=(s.llm.resolved_key_env(),),
+    )
+
+
+def make_discriminator(settings: Settings, python: str = "") -> Discriminator:
+    """The discriminator for these settings, re-analysing fixes with the review's adapters."""
+    from reviewbot.discriminator.core import Discriminator as Checks
+
+    return Checks(make_reanalyze(settings, python=python), discriminator_options(settings))
+
+
 def make_reviewer(settings: Settings) -> Reviewer:
     """The static reviewer, or the LLM reviewer (which keeps the static candidates) when an LLM is configured."""
-    from reviewbot.reviewer import static_review
+    from reviewbot.static_reviewer import static_review
 
     llm = settings.file.llm
     if not llm.enabled:
@@ -182,7 +207,6 @@ def execute(
     """Review ``source`` with the stages the settings choose. The Review is publishable: secrets redacted, links
     only to ``repo_hosts`` (the Action's GITHUB_SERVER_URL host) and the configured ``link-hosts``.
     ``target``: the Python the code is judged for (default: ``pytarget.for_review``; its warnings become notes)."""
-    from reviewbot.discriminator.core import Discriminator
     from reviewbot.publishable import Guard
 
     if target is None:
@@ -192,7 +216,7 @@ def execute(
         settings,
         analyze=make_analyze(settings, python=target.minimum),
         reviewer=make_reviewer(settings),
-        discriminator=Discriminator(make_reanalyze(settings, python=target.minimum)),
+        discriminator=make_discriminator(settings, python=target.minimum),
         progress=progress,
         baseline=baseline,
         notes=(*(f"target Python: {w}" for w in target.warnings), *notes),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reviewbot.discriminator.budget import rank
+from reviewbot.discriminator.ranking import rank
 from reviewbot.models import Comment, Severity, Verdict
 
 
