@@ -23,6 +23,12 @@ BUILTIN: dict[str, str] = {
 
 DEFAULT_ENABLED: tuple[str, ...] = tuple(BUILTIN)
 
+# What the commit hook (``reviewbot review --hook``) runs unless ``hook-analyzers`` says otherwise: the analyzers
+# that fit a linter's time on a one-file commit and still block what a commit should not record (measured with
+# bench/precommit.py): bandit (security) and facts (syntax errors, callers left behind by a changed signature).
+# pylint (astroid) and semgrep cost seconds of start-up; radon reports complexity, which blocks nothing.
+HOOK_DEFAULT: tuple[str, ...] = ("facts", "bandit")
+
 
 def available() -> dict[str, str]:
     """Every known analyzer: the built-in ones plus entry points (built-ins win on a name clash)."""

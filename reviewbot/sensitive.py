@@ -73,7 +73,10 @@ def _default_key_env(candidate: Settings, reference: Settings) -> bool:
 
 def _no_new_plugin(candidate: Settings, reference: Settings) -> bool:
     """Built-in analyzers are reviewbot's own; an installed third-party one is code the trusted config did not pick."""
-    extra = set(candidate.enabled_analyzers) - set(registry.BUILTIN) - set(reference.enabled_analyzers)
+    def named(s: Settings) -> set[str]:
+        return set(s.enabled_analyzers) | set(s.file.hook_analyzers or ())
+
+    extra = named(candidate) - set(registry.BUILTIN) - named(reference)
     return not extra
 
 
@@ -98,7 +101,7 @@ KEYS: tuple[Key, ...] = (
         _endpoint_ok),
     Key(("test-command",), "runs a command"),
     Key(("verify",), "turns on running the test command", _no_new_execution),
-    Key(("analyzers",), "loads installed third-party analyzers", _no_new_plugin),
+    Key(("analyzers", "hook-analyzers"), "loads installed third-party analyzers", _no_new_plugin),
     Key(("cache-dir",), "writes the cache files there"),
     Key(("llm.record",), "writes the cassette there"),
     Key(("llm.dump-prompts",), "writes the prompts there"),
