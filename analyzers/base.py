@@ -65,3 +65,15 @@ class Analyzer(Protocol):
     def version(self) -> str: ...
 
     def analyze(self, files: Sequence[SourceFile], ctx: AnalysisContext) -> AnalyzerResult: ...
+
+
+def wants_in_process(analyzer: object, files: Sequence[SourceFile], ctx: AnalysisContext) -> bool:
+    """Whether ``analyzer`` asks to run in a thread of the review's process instead of a worker process of its own
+    (optional hook ``in_process(files, ctx) -> bool``): when its own work costs less than a worker's start-up (an
+    interpreter and reviewbot's imports, about 0.2 s of CPU), because it only drives a tool started through
+    ``reviewbot.procs``, which isolates, times out and kills the tool by itself. A failing hook means no."""
+    hook = getattr(analyzer, "in_process", None)
+    try:
+        return hook is not None and bool(hook(files, ctx))
+    except Exception:  # noqa: BLE001 - a broken hook only costs the shortcut
+        return False
