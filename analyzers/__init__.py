@@ -6,6 +6,7 @@ The registry is a literal mapping: greppable, nothing scanned at import. Adapter
 
 from __future__ import annotations
 
+import functools
 import importlib
 from importlib import metadata
 
@@ -33,9 +34,16 @@ HOOK_DEFAULT: tuple[str, ...] = ("facts", "bandit")
 def available() -> dict[str, str]:
     """Every known analyzer: the built-in ones plus entry points (built-ins win on a name clash)."""
     found = dict(BUILTIN)
-    for ep in metadata.entry_points(group="reviewbot.analyzers"):
-        found.setdefault(ep.name, ep.value)
+    for name, target in _entry_points():
+        found.setdefault(name, target)
     return found
+
+
+@functools.lru_cache(maxsize=1)
+def _entry_points() -> tuple[tuple[str, str], ...]:
+    # scanning every installed distribution costs milliseconds and a review asks many times; what is installed
+    # does not change while reviewbot runs
+    return tuple((ep.name, ep.value) for ep in metadata.entry_points(group="reviewbot.analyzers"))
 
 
 def load(name: str) -> Analyzer:
