@@ -112,7 +112,8 @@ class Pylint:
             return f"unreadable {rcfile}"
 
     def in_process(self, files: Sequence[SourceFile], ctx: AnalysisContext) -> bool:
-        """pylint runs in a child of its own (the launcher, through ``procs.python`` and ``procs.run``): this adapter's part needs no worker process."""
+        """pylint runs in a child of its own (the launcher, through ``procs.python`` and ``procs.run``): this adapter's
+        part needs no worker process."""
         return True
 
     def analyze(self, files: Sequence[SourceFile], ctx: AnalysisContext) -> AnalyzerResult:
