@@ -177,10 +177,14 @@ class BrokenHere(Echo):
 
 
 class MeetHere(Meet):
-    """Meet, in the runner's own process."""
+    """Meet, in the runner's own process (a note names it)."""
 
     def in_process(self, files: Sequence[SourceFile], ctx: AnalysisContext) -> bool:
         return True
+
+    def analyze(self, files: Sequence[SourceFile], ctx: AnalysisContext) -> AnalyzerResult:
+        result = super().analyze(files, ctx)
+        return AnalyzerResult(error=result.error, notes=(*result.notes, f"pid {os.getpid()}"))
 
 
 class ToolOptions(Options):

@@ -177,6 +177,7 @@ def test_in_process_adapters_count_against_jobs(workdir: Path, tmp_path: Path) -
     meet = {k: v.model_copy(update={"wait": 60.0}) for k, v in meet.items()}
     ev = run([MeetHere("a"), MeetHere("b")], files_in(workdir, 1), workdir, meet, jobs=2)
     assert [s.status for s in ev.statuses] == [Status.OK, Status.OK]
+    assert [s.notes for s in ev.statuses] == [("met b", f"pid {os.getpid()}"), ("met a", f"pid {os.getpid()}")]
 
 
 def test_the_tool_driving_builtin_adapters_need_no_worker(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
