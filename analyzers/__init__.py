@@ -6,6 +6,7 @@ The registry is a literal mapping: greppable, nothing scanned at import. Adapter
 
 from __future__ import annotations
 
+import functools
 import importlib
 from importlib import metadata
 
@@ -23,13 +24,26 @@ BUILTIN: dict[str, str] = {
 
 DEFAULT_ENABLED: tuple[str, ...] = tuple(BUILTIN)
 
+# What the commit hook (``reviewbot review --hook``) runs unless ``hook-analyzers`` says otherwise: the analyzers
+# that fit a linter's time on a one-file commit and still block what a commit should not record (measured with
+# bench/precommit.py): bandit (security) and facts (syntax errors, callers left behind by a changed signature).
+# pylint (astroid) and semgrep cost seconds of start-up; radon reports complexity, which blocks nothing.
+HOOK_DEFAULT: tuple[str, ...] = ("facts", "bandit")
+
 
 def available() -> dict[str, str]:
     """Every known analyzer: the built-in ones plus entry points (built-ins win on a name clash)."""
     found = dict(BUILTIN)
-    for ep in metadata.entry_points(group="reviewbot.analyzers"):
-        found.setdefault(ep.name, ep.value)
+    for name, target in _entry_points():
+        found.setdefault(name, target)
     return found
+
+
+@functools.lru_cache(maxsize=1)
+def _entry_points() -> tuple[tuple[str, str], ...]:
+    # scanning every installed distribution costs milliseconds and a review asks many times; what is installed
+    # does not change while reviewbot runs
+    return tuple((ep.name, ep.value) for ep in metadata.entry_points(group="reviewbot.analyzers"))
 
 
 def load(name: str) -> Analyzer:

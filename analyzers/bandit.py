@@ -72,6 +72,11 @@ class Bandit:
             v = "missing"
         return f"bandit {v} py{_source.RUNNING}"
 
+    def in_process(self, files: Sequence[SourceFile], ctx: AnalysisContext) -> bool:
+        """bandit runs in a child of its own (``procs.python``, timed out and killed by ``procs.run``): this adapter's
+        part needs no worker process."""
+        return True
+
     def analyze(self, files: Sequence[SourceFile], ctx: AnalysisContext) -> AnalyzerResult:
         opts = ctx.options if isinstance(ctx.options, BanditOptions) else BanditOptions()
         present, notes = _source.targets(files, ctx.workdir, self.name)

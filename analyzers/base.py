@@ -87,9 +87,23 @@ class Traits:
     cache_key: Callable[[Sequence[SourceFile], AnalysisContext], str | None] | None = field(
         default=None, compare=False
     )
+    # Whether to run in a thread of the review's process for these files (see wants_in_process); None: never.
+    in_process: Callable[[Sequence[SourceFile], AnalysisContext], bool] | None = field(default=None, compare=False)
 
     @classmethod
     def of(cls, analyzer: object) -> Traits:
         declared = {f.name: getattr(analyzer, f.name) for f in fields(cls) if hasattr(analyzer, f.name)}
         declared.setdefault("name", type(analyzer).__name__)
         return cls(**declared)
+
+
+def wants_in_process(analyzer: object, files: Sequence[SourceFile], ctx: AnalysisContext) -> bool:
+    """Whether ``analyzer`` asks to run in a thread of the review's process instead of a worker process of its own
+    (optional hook ``in_process(files, ctx) -> bool``): when its own work costs less than a worker's start-up (an
+    interpreter and reviewbot's imports, about 0.2 s of CPU), because it only drives a tool started through
+    ``reviewbot.procs``, which isolates, times out and kills the tool by itself. A failing hook means no."""
+    hook = Traits.of(analyzer).in_process
+    try:
+        return hook is not None and bool(hook(files, ctx))
+    except Exception:  # noqa: BLE001 - a broken hook only costs the shortcut
+        return False

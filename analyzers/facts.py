@@ -39,6 +39,7 @@ from reviewbot.models import AnalyzerResult, Confidence, Fact, Finding, Severity
 
 RULE = "signature-change-caller"
 _SCHEMA = "2"  # bump when the facts produced for the same input change
+IN_PROCESS_LINES = 5000  # changed files' lines up to which facts runs in the review's process (``in_process``)
 
 
 class FactsOptions(BaseOptions):
@@ -97,6 +98,12 @@ class Facts:
                 return None
             h.update(state.encode())
         return h.hexdigest()
+
+    def in_process(self, files: Sequence[SourceFile], ctx: AnalysisContext) -> bool:
+        """Without descriptions (no LLM reads them) a small change costs less than a worker's start-up; the
+        call-site search is bounded on its own (``scan_*``)."""
+        opts = ctx.options if isinstance(ctx.options, FactsOptions) else FactsOptions()
+        return not opts.descriptions and sum(sf.text.count("\n") for sf in files) <= IN_PROCESS_LINES
 
     def analyze(self, files: Sequence[SourceFile], ctx: AnalysisContext) -> AnalyzerResult:
         opts = ctx.options if isinstance(ctx.options, FactsOptions) else FactsOptions()

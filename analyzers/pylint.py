@@ -113,6 +113,11 @@ class Pylint:
         except OSError:
             return f"unreadable {rcfile}"
 
+    def in_process(self, files: Sequence[SourceFile], ctx: AnalysisContext) -> bool:
+        """pylint runs in a child of its own (the launcher, through ``procs.python`` and ``procs.run``): this adapter's
+        part needs no worker process."""
+        return True
+
     def analyze(self, files: Sequence[SourceFile], ctx: AnalysisContext) -> AnalyzerResult:
         opts = ctx.options if isinstance(ctx.options, PylintOptions) else PylintOptions()
         present, notes = _source.targets(files, ctx.workdir, self.name)

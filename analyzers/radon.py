@@ -70,6 +70,11 @@ class Radon:
             v = "missing"
         return f"radon {v} py{_source.RUNNING}"
 
+    def in_process(self, files: Sequence[SourceFile], ctx: AnalysisContext) -> bool:
+        """radon runs in a child of its own (its worker, through ``procs.python`` and ``procs.started``): this adapter's
+        part needs no worker process."""
+        return True
+
     def analyze(self, files: Sequence[SourceFile], ctx: AnalysisContext) -> AnalyzerResult:
         opts = ctx.options if isinstance(ctx.options, RadonOptions) else RadonOptions()
         notes: list[str] = []

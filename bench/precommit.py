@@ -1,16 +1,26 @@
-"""What the reviewbot pre-commit hook costs a commit.
+"""What the reviewbot pre-commit hook costs a commit, and the floor under it.
 
-Builds a snapshot of this checkout (tracked + untracked, not ignored files) as the hook repository, installs the
-hooks of .pre-commit-hooks.yaml into a scratch user repository with the real `pre-commit`, and times `git commit`:
+The floor (``bench/floor.py``, this interpreter = the worktree's venv): ``python -c pass``, importing reviewbot's
+CLI, ``reviewbot --help``, a one-file ``reviewbot review --staged`` with no analyzer and with each analyzer alone,
+and each tool's own start-up (bandit, pylint, semgrep --version; importing radon and libcst).
+
+Then it builds a snapshot of this checkout (tracked + untracked, not ignored files) as the hook repository,
+installs the hooks of .pre-commit-hooks.yaml into scratch user repositories with the real `pre-commit`, and times
+`git commit`:
 
 - ``no-hooks``: a commit touching only README.md, no pre-commit installed (git's own cost);
 - ``skipped``: the same commit with the reviewbot hook installed; ``types: [python]`` makes pre-commit skip it
   without starting reviewbot, so the difference to ``no-hooks`` is pre-commit's own start-up;
 - ``empty-config``: pre-commit installed with a hook that matches nothing else (its start-up alone), for comparison;
-- ``python-bandit`` / ``python-default``: a commit changing one Python file, reviewed with bandit only / with the
-  default analyzer set (static-only: no LLM is configured).
+- ``hook-default`` / ``hook-full``: a commit changing one Python file, reviewed by hook id ``reviewbot`` (its
+  default: the fast analyzers) / ``reviewbot-full`` (every analyzer); static-only, no LLM is configured.
 
-Usage: python bench/precommit.py [--runs 5] [--home DIR] [--json]
+Every scenario has a reviewbot cache of its own (and each commit new content), so every commit is analyzed: the
+cache only ever helps a re-commit of the same file. Each figure is the median, min and max wall time and the
+median CPU time (user + system, children included) over ``--runs``: on a shared machine the CPU time and the ratios
+are the steadier figures; the load average is printed.
+
+Usage: python bench/precommit.py [--runs 5] [--home DIR] [--json] [--no-floor]
 (``--home`` keeps pre-commit's store between runs, so the hook virtualenv — about 45 s to build — is built once.)
 """
 
@@ -19,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -26,6 +37,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import floor  # noqa: E402 - bench/floor.py, next to this script
 
 ROOT = Path(__file__).resolve().parents[1]
 PRE_COMMIT = [sys.executable, "-m", "pre_commit"]
@@ -80,8 +94,13 @@ def user_repo(path: Path, env: dict[str, str], config: str | None, reviewbot_tom
     return path
 
 
-def time_commits(repo: Path, env: dict[str, str], runs: int, python: bool) -> list[float]:
-    times = []
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def time_commits(repo: Path, env: dict[str, str], runs: int, python: bool) -> tuple[list[float], list[float]]:
+    times, cpu = [], []
     for i in range(runs):
         if python:
             (repo / "app.py").write_text(f"def f(x):\n    return x + {i}\n")
@@ -89,16 +108,17 @@ def time_commits(repo: Path, env: dict[str, str], runs: int, python: bool) -> li
         else:
             (repo / "README.md").write_text(f"bench {i}\n")
             run(["git", "add", "README.md"], repo, env)
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), children_cpu()
         proc = run(["git", "commit", "-q", "-m", f"change {i}"], repo, env, check=False)
         times.append(time.perf_counter() - start)
+        cpu.append(children_cpu() - start_cpu)
         if proc.returncode != 0:
             raise SystemExit(f"commit failed in {repo}:\n{proc.stdout}{proc.stderr}")
         if not python and i == 0 and "hooks" in str(repo):
             out = proc.stdout + proc.stderr
             if "Skipped" not in out and "Passed" not in out and out.strip():
                 print(out, file=sys.stderr)
-    return times
+    return times, cpu
 
 
 def main() -> int:
@@ -106,52 +126,64 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--home", type=Path, default=None, help="pre-commit store to (re)use")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--no-floor", action="store_true", help="only the commits")
     args = parser.parse_args()
+    load_before = [round(x, 2) for x in os.getloadavg()]
     with tempfile.TemporaryDirectory(prefix="reviewbot-bench-") as tmp:
         work = Path(tmp)
         home = args.home or work / "pre-commit-home"
         env = env_for(home)
+        idle = {} if args.no_floor else floor.measure(work / "floor", env, args.runs)
         hooks = work / "hook-repo"
         hooks.mkdir()
         rev = snapshot(hooks, env)
-        hook_config = (f"repos:\n  - repo: {hooks}\n    rev: {rev}\n    hooks:\n      - id: reviewbot\n")
+
+        def config(hook_id: str) -> str:
+            return f"repos:\n  - repo: {hooks}\n    rev: {rev}\n    hooks:\n      - id: {hook_id}\n"
+
         empty_config = ("repos:\n  - repo: local\n    hooks:\n      - id: nothing\n        name: nothing\n"
                         "        entry: 'true'\n        language: system\n        files: ^nothing-matches$\n")
-        bandit = 'analyzers = ["bandit"]\n'
         started = time.perf_counter()
         repos = {
-            "no-hooks": (user_repo(work / "no-hooks", env, None, bandit), False),
-            "empty-config": (user_repo(work / "empty", env, empty_config, bandit), False),
-            "skipped": (user_repo(work / "hooks-skipped", env, hook_config, bandit), False),
+            "no-hooks": (user_repo(work / "no-hooks", env, None, ""), False),
+            "empty-config": (user_repo(work / "empty", env, empty_config, ""), False),
+            "skipped": (user_repo(work / "hooks-skipped", env, config("reviewbot"), ""), False),
         }
         setup_s = time.perf_counter() - started
-        repos["python-bandit"] = (user_repo(work / "hooks-bandit", env, hook_config, bandit), True)
-        repos["python-default"] = (user_repo(work / "hooks-default", env, hook_config, ""), True)
+        repos["hook-default"] = (user_repo(work / "hooks-default", env, config("reviewbot"), ""), True)
+        repos["hook-full"] = (user_repo(work / "hooks-full", env, config("reviewbot-full"), ""), True)
         results = {}
         for name, (repo, python) in repos.items():
-            times = time_commits(repo, env, args.runs, python)
-            results[name] = {"median_s": round(statistics.median(times), 3), "min_s": round(min(times), 3),
-                             "max_s": round(max(times), 3), "runs": len(times)}
-    overhead = round(results["skipped"]["median_s"] - results["no-hooks"]["median_s"], 3)
-    vs_empty = round(results["skipped"]["median_s"] - results["empty-config"]["median_s"], 3)
+            # a cache of its own: no scenario (and no earlier run of this bench) answers another's analyses
+            own = {**env, "REVIEWBOT_CACHE_DIR": str(work / "cache" / name)}
+            times, cpu = time_commits(repo, own, args.runs, python)
+            results[name] = floor.summary(times, cpu)
+    med = {name: r["median_s"] for name, r in results.items()}
     report = {
-        "results": results,
-        "overhead_non_python_commit_s": overhead,
-        "overhead_vs_pre_commit_alone_s": vs_empty,
+        "floor": idle,
+        "commits": results,
+        "overhead_non_python_commit_s": round(med["skipped"] - med["no-hooks"], 3),
+        "overhead_vs_pre_commit_alone_s": round(med["skipped"] - med["empty-config"], 3),
+        "hook_default_minus_pre_commit_s": round(med["hook-default"] - med["empty-config"], 3),
+        "full_over_default": round(med["hook-full"] / med["hook-default"], 2),
         "setup_s_including_hook_venv": round(setup_s, 1),
         "python": sys.version.split()[0],
         "cpus": os.cpu_count(),
-        "load_avg": [round(x, 2) for x in os.getloadavg()],
+        "load_avg_before_after": [load_before, [round(x, 2) for x in os.getloadavg()]],
     }
     if args.json:
         print(json.dumps(report, indent=2))
         return 0
-    print(f"{'scenario':<16} {'median':>8} {'min':>8} {'max':>8}   (seconds per `git commit`, {args.runs} runs)")
-    for name, r in results.items():
-        print(f"{name:<16} {r['median_s']:>8.3f} {r['min_s']:>8.3f} {r['max_s']:>8.3f}")
-    print(f"\nnon-Python commit: +{overhead:.3f} s with the reviewbot hook installed "
-          f"({vs_empty:+.3f} s vs pre-commit with a hook that matches nothing)")
-    print(f"setup (snapshot, 3 repos, hook venv build): {setup_s:.1f} s; load average {report['load_avg']}")
+    if idle:
+        print(floor.table(idle, f"idle floor ({args.runs} runs)"))
+        print()
+    print(floor.table(results, f"`git commit` ({args.runs} runs)"))
+    print(f"\nnon-Python commit: +{report['overhead_non_python_commit_s']:.3f} s with the reviewbot hook installed "
+          f"({report['overhead_vs_pre_commit_alone_s']:+.3f} s vs pre-commit with a hook that matches nothing)")
+    print(f"one-file commit, hook id reviewbot: {med['hook-default']:.3f} s, of which pre-commit and git "
+          f"{med['empty-config']:.3f} s; reviewbot-full takes {report['full_over_default']:.1f}x as long")
+    print(f"setup (snapshot, 3 repos, hook venv build): {setup_s:.1f} s; load average before/after "
+          f"{report['load_avg_before_after']}")
     return 0
 
 

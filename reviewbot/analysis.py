@@ -4,9 +4,10 @@ Each adapter (or each batch of files of a ``splittable`` one) runs in a worker p
 (``reviewbot.analysis_worker``), started through ``reviewbot.procs`` like every child: an isolated interpreter that
 cannot import from the reviewed repository or the scratch tree, in an empty directory, with the allow-listed
 environment, in a session of its own, so that an adapter that hangs can be killed with every tool it started.
-Adapters that cannot be pickled run in a thread of this process instead. At most ``jobs`` workers run at once, the
-most expensive first. An exception escaping an adapter, a worker that dies, and a worker that overruns its
-analyzer's ``timeout`` all become an error status for that analyzer alone; the others' results stand.
+Adapters that cannot be pickled, or that ask to (``base.wants_in_process``), run in a thread of this process
+instead. At most ``jobs`` tasks run at once, the most expensive first. An exception escaping an adapter, a worker
+that dies, and a worker that overruns its analyzer's ``timeout`` all become an error status for that analyzer
+alone; the others' results stand.
 
 Caching (``reviewbot.analysis_cache``): a ``per_file`` adapter runs only on the files the cache did not answer;
 any other adapter is cached as a whole when it offers ``cache_key(files, ctx)``, otherwise never.
@@ -31,7 +32,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from reviewbot import procs
-from reviewbot.analyzers.base import AnalysisContext, Analyzer, Options, Traits
+from reviewbot.analyzers.base import AnalysisContext, Analyzer, Options, Traits, wants_in_process
 from reviewbot.analysis_worker import one_line as _one_line
 from reviewbot.analysis_cache import Cached, lookup, store
 from reviewbot.cache import Cache
@@ -205,7 +206,8 @@ def _execute(tasks: list[_Task], jobs: int) -> None:
 
     try:
         with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="reviewbot-analyzer") as pool:
-            futures = [pool.submit(_run_worker, t, argv, children) for t in queue]
+            futures = [pool.submit(_run_inline, t, children) if wants_in_process(t.analyzer, t.files, t.ctx)
+                       else pool.submit(_run_worker, t, argv, children) for t in queue]
             try:
                 for future in futures:
                     future.result()
@@ -246,10 +248,11 @@ def _run_worker(task: _Task, argv: Callable[[Path], list[str]], children: procs.
     task.ended = time.monotonic()
 
 
-def _run_inline(task: _Task) -> None:
+def _run_inline(task: _Task, children: procs.Children | None = None) -> None:
     task.started = time.monotonic()
     try:
-        task.result = task.analyzer.analyze(task.files, task.ctx)
+        with procs.owned_by(children):  # the tools it starts are ended with the workers when the run is interrupted
+            task.result = task.analyzer.analyze(task.files, task.ctx)
     except Exception as exc:  # noqa: BLE001
         task.result = AnalyzerResult(error=_one_line(exc))
     task.ended = time.monotonic()

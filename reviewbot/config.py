@@ -13,7 +13,7 @@ import os
 import re
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -44,6 +44,8 @@ class FileSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     analyzers: tuple[str, ...] | None = None  # None: the built-in default set
+    # What the commit hook (``reviewbot review --hook``) runs; None: the fast ones among ``analyzers``
+    hook_analyzers: tuple[str, ...] | None = Field(None, alias="hook-analyzers")
     filter: FilterMode = "added"
     fail_on: FailLevel = Field("error", alias="fail-on")
     include: tuple[str, ...] = ("*.py", "*.pyi")
@@ -94,6 +96,18 @@ class Settings:
         return self.file.analyzers if self.file.analyzers is not None else registry.DEFAULT_ENABLED
 
     @property
+    def hook_analyzers(self) -> tuple[str, ...]:
+        """What the commit hook runs: ``hook-analyzers``, or else the fast built-in analyzers
+        (``registry.HOOK_DEFAULT``) among the enabled ones, in that order."""
+        if self.file.hook_analyzers is not None:
+            return self.file.hook_analyzers
+        return tuple(n for n in registry.HOOK_DEFAULT if n in self.enabled_analyzers)
+
+    def for_hook(self) -> Settings:
+        """These settings with the commit hook's analyzers as the enabled ones (``reviewbot review --hook``)."""
+        return replace(self, file=self.file.model_copy(update={"analyzers": self.hook_analyzers}))
+
+    @property
     def fail_level(self) -> Severity | None:
         return None if self.file.fail_on == "none" else Severity(self.file.fail_on)
 
@@ -139,10 +153,11 @@ def validate(table: Mapping[str, Any], origin: str, prefix: str) -> Settings:
         file_settings = FileSettings.model_validate(plain)
     except ValidationError as exc:
         raise ConfigError(_validation_message(origin, prefix, exc)) from None
-    for name in file_settings.analyzers or ():
-        if name not in known_analyzers:
-            known = ", ".join(sorted(known_analyzers)) or "none"
-            raise ConfigError(f"{origin}: {_key_path(prefix, ('analyzers',))}: unknown analyzer {name!r} ({known})")
+    for key, names in (("analyzers", file_settings.analyzers), ("hook-analyzers", file_settings.hook_analyzers)):
+        for name in names or ():
+            if name not in known_analyzers:
+                known = ", ".join(sorted(known_analyzers)) or "none"
+                raise ConfigError(f"{origin}: {_key_path(prefix, (key,))}: unknown analyzer {name!r} ({known})")
     options: dict[str, Options] = {}
     for name, values in option_tables.items():
         cls = registry.load(name).Options
@@ -197,6 +212,7 @@ def find_config(start: Path, stop: Path | None = None) -> Path | None:
 _ENV_PREFIX = "REVIEWBOT_"
 _ENV_KEYS = {
     "ANALYZERS": "analyzers",
+    "HOOK_ANALYZERS": "hook-analyzers",
     "FILTER": "filter",
     "FAIL_ON": "fail-on",
     "INCLUDE": "include",
@@ -209,7 +225,7 @@ _ENV_KEYS = {
     "LINK_HOSTS": "link-hosts",
     "PYTHON_VERSION": "python-version",
 }
-_LIST_KEYS = {"analyzers", "include", "exclude", "link-hosts"}
+_LIST_KEYS = {"analyzers", "hook-analyzers", "include", "exclude", "link-hosts"}
 
 
 def env_overrides(environ: Mapping[str, str]) -> dict[str, Any]:

@@ -20,17 +20,28 @@ and as a last resort every link syntax in it is escaped.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
-
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from typing import TYPE_CHECKING
 
 from reviewbot.urls import BARE, LinkPolicy, bare_target, decode, shown
 
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
 __all__ = ["BARE", "REMOVED_TEXT", "LinkPolicy", "leaks", "neutralize", "shown"]
 
-_MD = MarkdownIt("commonmark")  # CommonMark with raw HTML on, as GitHub (plus GFM autolinks, checked by hand)
+
+@functools.lru_cache(maxsize=1)
+def _markdown() -> MarkdownIt:
+    """CommonMark with raw HTML on, as GitHub (plus GFM autolinks, checked by hand); imported on first use, since
+    most texts hold nothing that could be a link and a commit hook should not pay for the parser."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark")
+
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>]*)>")
 _TRAILING = re.compile(r"[.,:;!?*_~'\")\]]+$")
@@ -290,7 +301,7 @@ def leaks(text: str, policy: LinkPolicy) -> list[tuple[str, str]]:
         if where is not None:
             found.append(where)
 
-    for tok in _walk(_MD.parse(text)):
+    for tok in _walk(_markdown().parse(text)):
         if tok.type == "link_open":
             check(str(tok.attrGet("href") or ""))
         elif tok.type == "image":

@@ -21,6 +21,7 @@ Nothing here raises for a child that cannot start, crashes or times out: ``run``
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import json
 import os
@@ -237,6 +238,20 @@ class Children:
             stop(proc, grace)
 
 
+_OWNER: contextvars.ContextVar[Children | None] = contextvars.ContextVar("reviewbot_children", default=None)
+
+
+@contextmanager
+def owned_by(children: Children | None) -> Iterator[None]:
+    """Children started in this block (this thread) without an owner of their own belong to ``children``: an adapter
+    running in a thread of the runner has its tools ended with the workers when the run is interrupted."""
+    token = _OWNER.set(children)
+    try:
+        yield
+    finally:
+        _OWNER.reset(token)
+
+
 def find_executable(name: str) -> str | None:
     """``name`` next to the running interpreter (the same venv) first, then on PATH."""
     here = Path(sys.executable).parent
@@ -301,6 +316,7 @@ def _spawn(
 
 @contextmanager
 def _owned(proc: subprocess.Popen[bytes], children: Children | None, grace: float) -> Iterator[None]:
+    children = children if children is not None else _OWNER.get()
     try:
         if children is not None and not children.add(proc):
             stop(proc)

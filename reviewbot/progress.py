@@ -11,10 +11,11 @@ import threading
 import time
 from collections.abc import Callable
 from types import TracebackType
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from rich.console import Console
-from rich.status import Status
+if TYPE_CHECKING:  # rich is imported only when a spinner is shown: hooks and pipes never pay for it
+    from rich.console import Console
+    from rich.status import Status
 
 DELAY = 1.0  # seconds before anything is shown: fast runs stay quiet
 
@@ -41,6 +42,8 @@ class Spinner:
         with self._lock:
             if self._closed or self._status is not None:
                 return
+            from rich.status import Status
+
             self._status = Status(self, console=self._console, spinner="dots", refresh_per_second=4)
             self._status.start()
 
@@ -117,6 +120,8 @@ def for_cli(*, quiet: bool, verbose: int, stream: TextIO | None = None) -> Repor
     isatty = getattr(stream, "isatty", None)
     if not (callable(isatty) and isatty()):
         return Silent()
+    from rich.console import Console
+
     return Spinner(Console(file=stream, stderr=True, highlight=False, markup=False))
 
 

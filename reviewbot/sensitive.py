@@ -15,7 +15,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-import httpx
 from pydantic import BaseModel
 
 from reviewbot import analyzers as registry
@@ -33,6 +32,8 @@ def _never(candidate: Settings, reference: Settings) -> bool:
 def is_loopback_url(url: str) -> bool:
     """A plain http(s) URL of this machine: ``localhost``, 127.0.0.0/8 or ::1 (no user info, query or fragment,
     which could make another parser see another host). Parsed as the HTTP client parses it."""
+    import httpx  # only when an LLM endpoint is configured: its import costs a tenth of a second of every review
+
     try:
         parsed = httpx.URL(url)
     except (httpx.InvalidURL, TypeError, ValueError):
@@ -73,7 +74,10 @@ def _default_key_env(candidate: Settings, reference: Settings) -> bool:
 
 def _no_new_plugin(candidate: Settings, reference: Settings) -> bool:
     """Built-in analyzers are reviewbot's own; an installed third-party one is code the trusted config did not pick."""
-    extra = set(candidate.enabled_analyzers) - set(registry.BUILTIN) - set(reference.enabled_analyzers)
+    def named(s: Settings) -> set[str]:
+        return set(s.enabled_analyzers) | set(s.file.hook_analyzers or ())
+
+    extra = named(candidate) - set(registry.BUILTIN) - named(reference)
     return not extra
 
 
@@ -98,7 +102,7 @@ KEYS: tuple[Key, ...] = (
         _endpoint_ok),
     Key(("test-command",), "runs a command"),
     Key(("verify",), "turns on running the test command", _no_new_execution),
-    Key(("analyzers",), "loads installed third-party analyzers", _no_new_plugin),
+    Key(("analyzers", "hook-analyzers"), "loads installed third-party analyzers", _no_new_plugin),
     Key(("cache-dir",), "writes the cache files there"),
     Key(("llm.record",), "writes the cassette there"),
     Key(("llm.dump-prompts",), "writes the prompts there"),

@@ -42,6 +42,10 @@ filter = "added"
 # Analyzers to run; default: all built-in ones{analyzers_note}.
 # analyzers = [{analyzers}]
 
+# What the commit hook runs (pre-commit hook id "reviewbot", `reviewbot review --hook`); default: the fast ones
+# among `analyzers`. Hook id "reviewbot-full" runs every analyzer instead.
+# hook-analyzers = [{hook_analyzers}]
+
 # Files to review (glob patterns on the repository path or the file name), and files to leave out.
 # include = ["*.py", "*.pyi"]
 # exclude = ["migrations/*", "*_pb2.py"]
@@ -75,8 +79,11 @@ filter = "added"
 
 def starter(kind: str, analyzers: tuple[str, ...]) -> str:
     """The starter config text for ``pyproject.toml`` (``kind == "pyproject"``) or ``.reviewbot.toml``."""
+    from reviewbot.analyzers import HOOK_DEFAULT
+
     listed = ", ".join(f'"{a}"' for a in analyzers)
     return _TEMPLATE.format(
+        hook_analyzers=", ".join(f'"{a}"' for a in HOOK_DEFAULT if a in analyzers),
         header="[tool.reviewbot]\n" if kind == "pyproject" else "",
         prefix="tool.reviewbot." if kind == "pyproject" else "",
         analyzers=listed,

@@ -48,6 +48,9 @@ def _use_color(output: str | None) -> bool:
 @click.option("--fail-on", type=click.Choice(LEVELS), default=None, help="Exit 1 when a comment reaches this level.")
 @click.option("--filter", "filter_mode", type=click.Choice(FILTERS), default=None, help="Which findings to report.")
 @click.option("--analyzers", metavar="A,B", default=None, help="Comma-separated analyzers to run ('' for none).")
+@click.option("--hook", is_flag=True,
+              help="Run the commit hook's analyzers (what the `reviewbot` pre-commit hook does): `hook-analyzers` "
+                   "from the config, by default the fast ones among `analyzers`. --analyzers overrides it.")
 @click.option("--max-comments", type=click.IntRange(min=0), default=None)
 @click.option("--min-score", type=click.FloatRange(0, 1), default=None)
 @click.option("--config", "config_file", metavar="FILE", type=click.Path(path_type=Path), default=None)
@@ -93,6 +96,7 @@ def review(
     fail_on: str | None,
     filter_mode: str | None,
     analyzers: str | None,
+    hook: bool,
     max_comments: int | None,
     min_score: float | None,
     config_file: Path | None,
@@ -147,6 +151,11 @@ def review(
     loaded = config_trust.load(source, start=cwd, config_path=config_file, cli=cli_values, trust=trust_config)
     _warn(loaded.warnings)
     settings = loaded.settings
+    if hook and analyzers is None:
+        enabled, settings = settings.enabled_analyzers, settings.for_hook()
+        if enabled and not settings.enabled_analyzers:
+            _warn((f"the commit hook runs no analyzer: none of {', '.join(enabled)} is a fast one; "
+                   "name the hook's own in `hook-analyzers`",))
     known = None
     if baseline_file is not None:
         from reviewbot import baseline

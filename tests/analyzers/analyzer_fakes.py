@@ -156,3 +156,60 @@ class Chatty(Echo):
         print("chatter on stdout " * 1000)
         print("chatter on stderr", file=sys.stderr)
         return super().analyze(files, ctx)
+
+
+class Here(Echo):
+    """Echo that asks to run in the runner's own process."""
+
+    name: ClassVar[str] = "here"
+
+    def in_process(self, files: Sequence[SourceFile], ctx: AnalysisContext) -> bool:
+        return True
+
+
+class BrokenHere(Echo):
+    """Echo whose ``in_process`` hook raises: it runs in a worker as if it had none."""
+
+    name: ClassVar[str] = "brokenhere"
+
+    def in_process(self, files: Sequence[SourceFile], ctx: AnalysisContext) -> bool:
+        raise RuntimeError("hook bug")
+
+
+class MeetHere(Meet):
+    """Meet, in the runner's own process (a note names it)."""
+
+    def in_process(self, files: Sequence[SourceFile], ctx: AnalysisContext) -> bool:
+        return True
+
+    def analyze(self, files: Sequence[SourceFile], ctx: AnalysisContext) -> AnalyzerResult:
+        result = super().analyze(files, ctx)
+        return AnalyzerResult(error=result.error, notes=(*result.notes, f"pid {os.getpid()}"))
+
+
+class ToolOptions(Options):
+    log: str = ""  # a directory: the adapter's pid, the tool's pid, and "done" once the tool has slept its time
+    seconds: float = 20.0
+
+
+class SlowToolHere:
+    """Runs in the runner's process and starts a tool that sleeps ``seconds``, then writes ``done``."""
+
+    name: ClassVar[str] = "slowtool"
+    Options: ClassVar[type[ToolOptions]] = ToolOptions
+    per_file: ClassVar[bool] = False
+
+    def version(self) -> str:
+        return "1"
+
+    def in_process(self, files: Sequence[SourceFile], ctx: AnalysisContext) -> bool:
+        return True
+
+    def analyze(self, files: Sequence[SourceFile], ctx: AnalysisContext) -> AnalyzerResult:
+        opts = ctx.options
+        log = Path(opts.log)  # type: ignore[attr-defined]
+        (log / "adapter.pid").write_text(str(os.getpid()))
+        code = ("import os, sys, time; open(sys.argv[1] + '/tool.pid', 'w').write(str(os.getpid())); "
+                "time.sleep(float(sys.argv[2])); open(sys.argv[1] + '/done', 'w').write('done')")
+        procs.run([sys.executable, "-c", code, str(log), str(opts.seconds)], timeout=600)  # type: ignore[attr-defined]
+        return AnalyzerResult()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import threading
 import time
 from pathlib import Path
 from typing import ClassVar
@@ -16,15 +18,20 @@ from reviewbot import analysis
 from reviewbot.analysis import run_analyzers
 from reviewbot.models import AnalyzerResult, Status
 from tests.analyzers.analyzer_fakes import (
+    BrokenHere,
     Chatty,
     Dying,
     Echo,
+    Here,
     LogOptions,
     Meet,
+    MeetHere,
     MeetOptions,
     Raising,
     Sleeping,
     SleepOptions,
+    SlowToolHere,
+    ToolOptions,
 )
 from tests.analyzers.support import changed, materialize
 
@@ -149,6 +156,80 @@ def test_unpicklable_adapters_run_in_process(workdir: Path) -> None:
 
     ev = run([Local()], files_in(workdir, 1), workdir)
     assert ev.statuses[0].status is Status.OK and ev.statuses[0].notes == (f"pid {os.getpid()}",)
+
+
+def test_adapters_that_ask_run_in_process_and_a_broken_hook_means_a_worker(workdir: Path) -> None:
+    ev = run([Here(), BrokenHere()], files_in(workdir, 1), workdir)
+    here, broken = ev.statuses
+    assert here.status is Status.OK and here.notes == (f"pkg/m0.py: seen by echo {os.getpid()}",)
+    assert broken.status is Status.OK and broken.notes != here.notes  # seen by a worker's pid
+
+
+def test_in_process_adapters_count_against_jobs(workdir: Path, tmp_path: Path) -> None:
+    meet = {
+        "a": MeetOptions(rendezvous=str(tmp_path), me="a", other="b", wait=0.5),
+        "b": MeetOptions(rendezvous=str(tmp_path), me="b", other="a", wait=0.5),
+    }
+    ev = run([MeetHere("a"), MeetHere("b")], files_in(workdir, 1), workdir, meet, jobs=1)
+    assert [s.status for s in ev.statuses] == [Status.ERROR, Status.OK]  # one at a time
+    for name in ("a", "b"):
+        (tmp_path / name).unlink()
+    meet = {k: v.model_copy(update={"wait": 60.0}) for k, v in meet.items()}
+    ev = run([MeetHere("a"), MeetHere("b")], files_in(workdir, 1), workdir, meet, jobs=2)
+    assert [s.status for s in ev.statuses] == [Status.OK, Status.OK]
+    assert [s.notes for s in ev.statuses] == [("met b", f"pid {os.getpid()}"), ("met a", f"pid {os.getpid()}")]
+
+
+def test_the_tool_driving_builtin_adapters_need_no_worker(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from reviewbot.analyzers.bandit import Bandit
+    from reviewbot.analyzers.facts import Facts, FactsOptions
+    from reviewbot.analyzers.pylint import Pylint
+
+    workers: list[str] = []
+    monkeypatch.setattr(analysis, "_run_worker", lambda task, *_: workers.append(task.analyzer.name))
+    sf = changed("app.py", "import subprocess\n\n\ndef run(cmd):\n    return subprocess.call(cmd, shell=True)\n")
+    materialize(workdir, [sf])
+    facts = {"facts": FactsOptions(descriptions=False)}  # as in a review without an LLM
+    ev = run([Facts(), Bandit(), Pylint(), Radon()], [sf], workdir, facts)
+    assert workers == []
+    assert [s.status for s in ev.statuses] == [Status.OK] * 4
+    assert "B602" in {f.rule_id for f in ev.findings}
+    ev = run([Facts()], [sf], workdir)  # describing defs for an LLM is facts' own heavy work: in a worker
+    assert workers == ["facts"]
+
+
+def test_an_interrupted_run_ends_the_tools_of_in_process_adapters(workdir: Path, tmp_path: Path) -> None:
+    if threading.current_thread() is not threading.main_thread():
+        pytest.skip("signals reach the main thread only")
+
+    class Interrupted(Exception):
+        pass
+
+    def interrupt() -> None:
+        for _ in range(1200):
+            if (tmp_path / "tool.pid").is_file() and (tmp_path / "tool.pid").read_text():
+                break
+            time.sleep(0.05)
+        signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGUSR1)
+
+    def raise_interrupted(signum: int, frame: object) -> None:
+        raise Interrupted()
+
+    previous = signal.signal(signal.SIGUSR1, raise_interrupted)
+    try:
+        threading.Thread(target=interrupt, daemon=True).start()
+        with pytest.raises(Interrupted):
+            run([SlowToolHere()], files_in(workdir, 1), workdir, {"slowtool": ToolOptions(log=str(tmp_path))})
+    finally:
+        signal.signal(signal.SIGUSR1, previous)
+    assert (tmp_path / "adapter.pid").read_text() == str(os.getpid())
+    assert not (tmp_path / "done").exists()  # the run did not wait for the tool: it ended it
+    pid = int((tmp_path / "tool.pid").read_text())
+    for _ in range(100):
+        if not _alive(pid):
+            break
+        time.sleep(0.05)
+    assert not _alive(pid)
 
 
 def test_a_broken_version_is_an_error(workdir: Path) -> None:

@@ -16,12 +16,17 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_manifest_hooks() -> None:
     hooks = {h["id"]: h for h in load_manifest(str(ROOT / ".pre-commit-hooks.yaml"))}
-    assert set(hooks) == {"reviewbot", "reviewbot-push"}
+    assert set(hooks) == {"reviewbot", "reviewbot-full", "reviewbot-push"}
     for hook in hooks.values():
         assert hook["language"] == "python"
         assert hook["types"] == ["python"]
         assert hook["pass_filenames"] is False and hook["require_serial"] is True
     assert "--staged" in hooks["reviewbot"]["entry"].split() and "pre-commit" in hooks["reviewbot"]["stages"]
+    # the commit hook runs the fast analyzers; reviewbot-full is the same hook with every enabled analyzer
+    assert "--hook" in hooks["reviewbot"]["entry"].split()
+    full = hooks["reviewbot-full"]
+    assert full["entry"].split() == [a for a in hooks["reviewbot"]["entry"].split() if a != "--hook"]
+    assert full["stages"] == hooks["reviewbot"]["stages"]
     assert "--pre-push" in hooks["reviewbot-push"]["entry"].split() and "pre-push" in hooks["reviewbot-push"]["stages"]
 
 

@@ -9,6 +9,7 @@ tests that need a finding are skipped.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -95,13 +96,14 @@ class UserRepo:
         return self.git("rev-parse", "HEAD").stdout.strip()
 
 
-def _user_repo(path: Path, setup: Setup) -> UserRepo:
+def _user_repo(path: Path, setup: Setup, config: str | None = CONFIG) -> UserRepo:
     path.mkdir()
     repo = UserRepo(path, setup.env)
     repo.git("init", "-q", "-b", "main")
     repo.write("app.py", BASE)
     repo.write("README.md", "demo\n")
-    repo.write(".reviewbot.toml", CONFIG)
+    if config is not None:
+        repo.write(".reviewbot.toml", config)
     repo.git("add", "-A")
     assert repo.git("commit", "-q", "-m", "base").returncode == 0
     return repo
@@ -227,3 +229,31 @@ def test_pre_push_blocks_pushing_a_flagged_commit(installed: UserRepo, tmp_path:
     assert installed.git("commit", "-q", "--no-verify", "-m", "fix").returncode == 0
     proc = installed.git("push", "origin", "main")
     assert proc.returncode == 0, _output(proc)
+
+
+@needs_bandit
+def test_the_default_hook_is_the_fast_one_and_the_full_set_is_one_line_away(setup: Setup, tmp_path: Path) -> None:
+    """No reviewbot config: `id: reviewbot` runs the fast analyzers and blocks a flagged change; changing that line
+    to `id: reviewbot-full` runs every analyzer. (`args` only sends the report to a file, as JSON, to see what ran.)"""
+    repo = _user_repo(tmp_path / "user", setup, config=None)
+    head = repo.head()
+    ran = {}
+    for hook_id in ("reviewbot", "reviewbot-full"):
+        repo.write(".pre-commit-config.yaml", f"repos:\n  - repo: {setup.hooks}\n    rev: {setup.rev}\n    hooks:\n"
+                   f"      - id: {hook_id}\n        args: [--format, json, --output, .git/review.json]\n")
+        repo.git("add", ".pre-commit-config.yaml")
+        assert repo.git("commit", "-q", "--no-verify", "-m", hook_id).returncode == 0
+        head = repo.head()
+        for args in (["install"], ["install-hooks"]):
+            proc = _run([*PRE_COMMIT, *args], repo.path, setup.env)
+            assert proc.returncode == 0, _output(proc)
+        repo.write("app.py", FLAGGED)
+        repo.git("add", "app.py")
+        proc = repo.git("commit", "-m", "shell")
+        assert proc.returncode != 0 and repo.head() == head, _output(proc)
+        doc = json.loads((repo.path / ".git" / "review.json").read_text())
+        assert [c["origin"] for c in doc["comments"] if c["severity"] == "error"] == ["bandit:B602"]
+        ran[hook_id] = [(a["name"], a["status"]) for a in doc["summary"]["analyzers"]]
+        repo.git("checkout", "-q", "HEAD", "--", "app.py")
+    assert ran["reviewbot"] == [("facts", "ok"), ("bandit", "ok")]
+    assert ran["reviewbot-full"] == [(name, "ok") for name in analyzers.DEFAULT_ENABLED]

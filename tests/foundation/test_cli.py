@@ -264,6 +264,24 @@ def test_help_does_not_import_heavy_modules() -> None:
     assert proc.stdout.strip().splitlines()[-1] == "[]"
 
 
+def test_a_static_review_imports_no_llm_http_or_spinner_modules(repo: GitRepo) -> None:
+    """What a commit hook never needs is not imported on its way (the HTTP client, the Markdown parser behind the
+    link guard when no text could hold a link, the spinner)."""
+    repo.write("app.py", "def f(x):\n    return x\n")
+    repo.commit()
+    repo.write("app.py", "def f(x):\n    return x + 1\n")
+    repo.git("add", "app.py")
+    code = (
+        "import sys\n"
+        "from reviewbot.cli import main\n"
+        "code = main(['review', '--staged', '--analyzers', '', '--format', 'short'])\n"
+        "heavy = [m for m in ('httpx', 'markdown_it', 'rich.status', 'jinja2', 'github', 'libcst') if m in sys.modules]\n"
+        "print(code, heavy)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=repo.path)
+    assert proc.stdout.strip().splitlines()[-1] == "0 []", proc.stderr
+
+
 def test_a_stale_caller_in_an_untouched_file_goes_to_the_summary(repo, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
     repo.write("lib.py", "def reserve(item, qty):\n    return qty\n")
     repo.write("use.py", "from lib import reserve\n\nreserve('a', 1)\n")

@@ -111,3 +111,35 @@ def test_settings_are_frozen(tmp_path: Path) -> None:
     s = config.load(start=tmp_path, stop=tmp_path, environ={})
     with pytest.raises(Exception):
         s.file.max_comments = 99  # type: ignore[misc]
+
+
+def test_hook_analyzers_default_to_the_fast_ones_among_the_enabled(tmp_path: Path) -> None:
+    from reviewbot import analyzers
+
+    s = config.load(start=tmp_path, stop=tmp_path, environ={})
+    assert s.enabled_analyzers == analyzers.DEFAULT_ENABLED  # the full set, as before
+    assert s.hook_analyzers == analyzers.HOOK_DEFAULT == ("facts", "bandit")
+    assert s.for_hook().enabled_analyzers == ("facts", "bandit")
+    _write(tmp_path / ".reviewbot.toml", "analyzers = ['bandit', 'radon', 'pylint']\n")
+    s = config.load(start=tmp_path, stop=tmp_path, environ={})
+    assert s.for_hook().enabled_analyzers == ("bandit",)  # `analyzers` narrows the hook, never widens it
+    assert s.enabled_analyzers == ("bandit", "radon", "pylint")
+
+
+def test_hook_analyzers_key_and_env(tmp_path: Path) -> None:
+    _write(tmp_path / ".reviewbot.toml", "analyzers = ['bandit']\nhook-analyzers = ['bandit', 'pylint']\n")
+    s = config.load(start=tmp_path, stop=tmp_path, environ={})
+    assert s.for_hook().enabled_analyzers == ("bandit", "pylint")
+    assert s.enabled_analyzers == ("bandit",)  # what a review without --hook runs
+    s = config.load(start=tmp_path, stop=tmp_path, environ={"REVIEWBOT_HOOK_ANALYZERS": "radon, facts"})
+    assert s.for_hook().enabled_analyzers == ("radon", "facts")
+
+
+def test_unknown_hook_analyzer_names_file_and_key(tmp_path: Path) -> None:
+    path = _write(tmp_path / "pyproject.toml", "[tool.reviewbot]\nhook-analyzers = ['flake9']\n")
+    with pytest.raises(ConfigError) as exc:
+        config.load(start=tmp_path, stop=tmp_path, environ={})
+    assert str(exc.value).startswith(f"{path}: tool.reviewbot.hook-analyzers: unknown analyzer 'flake9'")
+    path.unlink()
+    with pytest.raises(ConfigError, match=r"^environment variable REVIEWBOT_HOOK_ANALYZERS: unknown analyzer 'x'"):
+        config.load(start=tmp_path, stop=tmp_path, environ={"REVIEWBOT_HOOK_ANALYZERS": "x"})

@@ -341,13 +341,14 @@ def _hook_args(hook_id: str) -> list[str]:
     return entry[1:]
 
 
-@pytest.mark.parametrize("hook_id", ["reviewbot", "reviewbot-push"])
+@pytest.mark.parametrize("hook_id", ["reviewbot", "reviewbot-full", "reviewbot-push"])
 def test_the_pre_commit_hooks_get_the_same_rule(
     repo: GitRepo, cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hook_id: str
 ) -> None:
     marker = tmp_path / "pwned"
-    mode = "staged" if hook_id == "reviewbot" else "range"
-    change(repo, mode, PROJECT, PROJECT + f"test-command = {writes(marker)}\n")
+    mode = "range" if hook_id == "reviewbot-push" else "staged"
+    project = PROJECT + 'hook-analyzers = ["marker"]\n'  # the commit hook's own set (--hook): the marker too
+    change(repo, mode, project, project + f"test-command = {writes(marker)}\n")
     if hook_id == "reviewbot-push":
         monkeypatch.setenv("PRE_COMMIT_FROM_REF", repo.git("rev-parse", "main").strip())
         monkeypatch.setenv("PRE_COMMIT_TO_REF", repo.git("rev-parse", "HEAD").strip())
