@@ -6,15 +6,19 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reviewbot import git, pytarget
-from reviewbot.analyzers.base import SourceFile
+from reviewbot.analyzers.base import Analyzer, Options, SourceFile
 from reviewbot.baseline import Baseline
 from reviewbot.config import Settings
 from reviewbot.errors import ReviewbotError
 from reviewbot.models import Evidence, Review
 from reviewbot.pipeline import Progress, Reviewer, run_review
 from reviewbot.pytarget import Target
+
+if TYPE_CHECKING:
+    from reviewbot.discriminator.memo import Memo
 from reviewbot.sources import (
     AllFilesSource,
     PatchSource,
@@ -122,9 +126,8 @@ def make_analyze(settings: Settings, python: str = ""):  # type: ignore[no-untyp
 NOT_REANALYZED = frozenset({"facts"})
 
 
-def make_reanalyze(settings: Settings, python: str = ""):  # type: ignore[no-untyped-def]
-    """The discriminator's re-analysis of patched variants (one batch for all of them): the review's adapters and
-    options, without a repository (the variants live only in a scratch dir) and without the cache."""
+def _reanalysis_stage(settings: Settings) -> tuple[list[Analyzer], dict[str, Options]]:
+    """The adapters and options the discriminator re-runs on patched fixes."""
     from reviewbot import analyzers as registry
 
     names = tuple(n for n in settings.enabled_analyzers if n not in NOT_REANALYZED)
@@ -132,6 +135,25 @@ def make_reanalyze(settings: Settings, python: str = ""):  # type: ignore[no-unt
     options = {n: settings.options_for(n) for n in names}
     if "radon" in options:  # the discriminator reads complexity deltas, never the maintainability index
         options["radon"] = options["radon"].model_copy(update={"maintainability": False})
+    return adapters, options
+
+
+def make_memo(settings: Settings, python: str = "") -> Memo | None:
+    """The verification memo (what re-analysis said about each fix, kept in the cache directory), or None when the
+    cache is off."""
+    if not settings.file.cache:
+        return None
+    from reviewbot.discriminator.memo import Memo, fingerprint
+
+    root = Path(settings.file.cache_dir) if settings.file.cache_dir else default_cache_dir()
+    return Memo(root, lambda: fingerprint(*_reanalysis_stage(settings), python=python))
+
+
+def make_reanalyze(settings: Settings, python: str = ""):  # type: ignore[no-untyped-def]
+    """The discriminator's re-analysis of patched variants (one batch for all of them): the review's adapters and
+    options, without a repository (the variants live only in a scratch dir) and without the analyzer cache (the
+    discriminator keeps whole outcomes instead: make_memo)."""
+    adapters, options = _reanalysis_stage(settings)
 
     def reanalyze(files: Sequence[SourceFile], workdir: Path) -> Evidence:
         if not adapters:
@@ -192,7 +214,8 @@ def execute(
         settings,
         analyze=make_analyze(settings, python=target.minimum),
         reviewer=make_reviewer(settings),
-        discriminator=Discriminator(make_reanalyze(settings, python=target.minimum)),
+        discriminator=Discriminator(make_reanalyze(settings, python=target.minimum),
+                                    memo=make_memo(settings, python=target.minimum), progress=progress),
         progress=progress,
         baseline=baseline,
         notes=(*(f"target Python: {w}" for w in target.warnings), *notes),
