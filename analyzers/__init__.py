@@ -6,7 +6,9 @@ The registry is a literal mapping: greppable, nothing scanned at import. Adapter
 
 from __future__ import annotations
 
+import functools
 import importlib
+import sys
 from importlib import metadata
 
 from reviewbot.analyzers.base import Analyzer
@@ -27,9 +29,16 @@ DEFAULT_ENABLED: tuple[str, ...] = tuple(BUILTIN)
 def available() -> dict[str, str]:
     """Every known analyzer: the built-in ones plus entry points (built-ins win on a name clash)."""
     found = dict(BUILTIN)
-    for ep in metadata.entry_points(group="reviewbot.analyzers"):
-        found.setdefault(ep.name, ep.value)
+    for name, value in _entry_points(tuple(sys.path)):
+        found.setdefault(name, value)
     return found
+
+
+@functools.lru_cache(maxsize=4)
+def _entry_points(path: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """The ``reviewbot.analyzers`` entry points found on ``path`` (scanning every distribution takes a while: once
+    per ``sys.path``)."""
+    return tuple((ep.name, ep.value) for ep in metadata.entry_points(group="reviewbot.analyzers"))
 
 
 def load(name: str) -> Analyzer:
