@@ -15,7 +15,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-import httpx
 from pydantic import BaseModel
 
 from reviewbot import analyzers as registry
@@ -33,6 +32,8 @@ def _never(candidate: Settings, reference: Settings) -> bool:
 def is_loopback_url(url: str) -> bool:
     """A plain http(s) URL of this machine: ``localhost``, 127.0.0.0/8 or ::1 (no user info, query or fragment,
     which could make another parser see another host). Parsed as the HTTP client parses it."""
+    import httpx  # only when a configuration names a URL: a review without an LLM never loads the HTTP client
+
     try:
         parsed = httpx.URL(url)
     except (httpx.InvalidURL, TypeError, ValueError):
