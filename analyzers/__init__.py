@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import sys
 from importlib import metadata
 
 from reviewbot.analyzers.base import Analyzer
@@ -34,15 +35,15 @@ HOOK_DEFAULT: tuple[str, ...] = ("facts", "bandit")
 def available() -> dict[str, str]:
     """Every known analyzer: the built-in ones plus entry points (built-ins win on a name clash)."""
     found = dict(BUILTIN)
-    for name, target in _entry_points():
-        found.setdefault(name, target)
+    for name, value in _entry_points(tuple(sys.path)):
+        found.setdefault(name, value)
     return found
 
 
-@functools.lru_cache(maxsize=1)
-def _entry_points() -> tuple[tuple[str, str], ...]:
-    # scanning every installed distribution costs milliseconds and a review asks many times; what is installed
-    # does not change while reviewbot runs
+@functools.lru_cache(maxsize=4)
+def _entry_points(path: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """The ``reviewbot.analyzers`` entry points found on ``path`` (scanning every distribution takes a while: once
+    per ``sys.path``)."""
     return tuple((ep.name, ep.value) for ep in metadata.entry_points(group="reviewbot.analyzers"))
 
 

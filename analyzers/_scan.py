@@ -131,7 +131,7 @@ def find_callers(
 
     for sf in files:
         p = parsed_after.get(sf.path)
-        if p is not None and _mentions(sf.text, name_set):
+        if p is not None and mentions(sf.text, name_set):
             process(sf.path, sf.text, p.module)
     read = 0
     if repo_paths and ctx.repo_root is not None:
@@ -186,7 +186,8 @@ def find_callers(
     return facts, findings, notes
 
 
-def _mentions(text: str, names: set[str]) -> bool:
+def mentions(text: str, names: set[str]) -> bool:
+    """Whether ``text`` has one of ``names`` as a whole word."""
     return any(m.group(0) in names for m in re.finditer(r"\w+", text))
 
 

@@ -26,11 +26,11 @@ from typing import ClassVar
 
 import libcst as cst
 from pydantic import Field
-from reviewbot.analyzers import _changes, _repo, _source
+from reviewbot.analyzers import _ast_signatures, _changes, _repo, _source
 from reviewbot.analyzers import _defs as D
 from reviewbot.analyzers._def_facts import def_facts
 from reviewbot.analyzers._defs import Def, Parsed
-from reviewbot.analyzers._scan import find_callers
+from reviewbot.analyzers._scan import find_callers, mentions, search_names
 from reviewbot.analyzers._signatures import Signature, describe_change, signature
 from reviewbot.analyzers.base import AnalysisContext, SourceFile
 from reviewbot.analyzers.base import Options as BaseOptions
@@ -120,6 +120,9 @@ class Facts:
                 if not isinstance(_source.parse_python(sf.text), SyntaxError):
                     deferred.append(sf)  # no pre-image to compare with and nothing to describe
                     continue
+            if not opts.descriptions and _ast_signatures.unchanged(sf):
+                deferred.append(sf)  # no signature can have changed (ast says): libcst only if callers are searched
+                continue
             after = D.parse(sf.path, sf.text)
             if isinstance(after, str):
                 note, finding = _unparsable(sf, after)
@@ -175,7 +178,10 @@ class Facts:
                 f"metadata_max_lines={opts.metadata_max_lines} lines of functions"
             )
         if changes and opts.call_sites:
+            names = set(search_names(changes))
             for sf in deferred:
+                if not mentions(sf.text, names):
+                    continue  # the call-site search reads only files that mention a changed name
                 got = D.parse(sf.path, sf.text)
                 if not isinstance(got, str):
                     parsed_after[sf.path] = got

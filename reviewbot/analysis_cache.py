@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from reviewbot import __version__
-from reviewbot.analyzers.base import AnalysisContext, Analyzer, Traits
+from reviewbot.analyzers.base import AnalysisContext, Analyzer, Options, Traits
 from reviewbot.cache import Cache, adapters_digest, make_key
 from reviewbot.models import AnalyzerResult, SourceFile
 
@@ -106,3 +107,23 @@ def _for_file(result: AnalyzerResult, sf: SourceFile) -> AnalyzerResult:
         notes=tuple(n for n in result.notes if n.startswith(prefixes)),
         silenced=tuple(s for s in result.silenced if s.path in paths),
     )
+
+
+# The discriminator's verification memo (discriminator/memo.py) is keyed by this: it may not know the adapters.
+def fingerprint(analyzers: Sequence[Analyzer], options: Mapping[str, Options], python: str = "") -> str:
+    """What of the analyzers decides a re-analysis: for each, its name, version, options and extra settings (rule
+    file contents, an rc file), with the target Python, reviewbot's version and the adapters' code digest.
+
+    A hook that fails makes the whole fingerprint unusable (ValueError): then nothing is memoised."""
+    parts: list[Any] = [__version__, adapters_digest(), python]
+    for analyzer in analyzers:
+        traits = Traits.of(analyzer)
+        name = traits.name
+        opts = options.get(name) or analyzer.Options()
+        ctx = AnalysisContext(Path("."), opts, None, None, {}, "file", python)
+        try:
+            extra = str(traits.settings_key(ctx)) if traits.settings_key is not None else ""
+            parts.append([name, analyzer.version(), opts.model_dump_json(), extra])
+        except Exception as exc:  # noqa: BLE001 - an adapter's failing hook only costs the memo
+            raise ValueError(f"{name}: {exc}") from None
+    return make_key("reanalysis", *parts)

@@ -88,22 +88,37 @@ class Cache:
         read-only or full cache directory only costs speed."""
         if result.error:
             return
-        path = self._path(key)
+        write_atomic(self._path(key), encode_entry(result, key))
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file moved into place (readers never see half of it).
+    Write errors are ignored: a read-only or full cache directory only costs speed."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, path)
+        except BaseException:
             try:
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(encode_entry(result, key))
-                os.replace(tmp, path)
-            except BaseException:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
-                raise
-        except OSError:
-            pass
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+    except OSError:
+        pass
+
+
+def plain(value: Any) -> Any:
+    """``value`` (dataclasses, enums, tuples) as JSON-ready lists, dicts and scalars."""
+    return _plain(value)
+
+
+def build(cls: type[T], data: Any) -> T:
+    """An instance of the dataclass ``cls`` from what ``plain`` made of one, every field checked (CorruptEntry)."""
+    return _build(cls, data)
 
 
 def _plain(value: Any) -> Any:

@@ -36,9 +36,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from reviewbot import git
+from reviewbot import blobs, git
 from reviewbot.errors import ReviewbotError
 from reviewbot.models import ClassifiedFile, FileKind, Finding, Severity, SourceFile
+from reviewbot.textio import MAX_FILE_BYTES
 
 TEST_DIRS = frozenset({"tests", "test", "testing"})
 DATA_DIRS = frozenset({"testdata", "test_data", "test-data", "fixtures", "__snapshots__", "snapshots"})
@@ -178,11 +179,12 @@ def tree_readers(root: Path | None, rev: str | None) -> Readers:
             return {}
         found: dict[str, str] = {}
         prefix = f"{rev}:" if rev else ""
-        for raw in proc.stdout.split(b"\0")[:TREE_MODULES]:
-            path = raw.decode("utf-8", "surrogateescape").removeprefix(prefix)
-            if not path:
-                continue
-            text = _tree_text(root, rev, path)
+        paths = [p for raw in proc.stdout.split(b"\0")[:TREE_MODULES] if (p := raw.decode(
+            "utf-8", "surrogateescape").removeprefix(prefix))]
+        read = blobs.read_many(root, [f"{rev}:{p}" for p in paths], largest=MAX_FILE_BYTES) if rev else {}
+        for path in paths:
+            data = read.get(f"{rev}:{path}")
+            text = data.decode("utf-8", "replace") if data is not None else _tree_text(root, rev, path)
             if text is None or not _READS.search(text):
                 continue
             for n in names:

@@ -129,13 +129,30 @@ def _pylint_symbols() -> dict[str, str]:
     return {d.msgid: d.symbol for d in linter.msgs_store.messages}
 
 
+def mentioned(text: str) -> bool:
+    """Whether ``text`` has anything a ``# noqa`` comment could be (else it has none)."""
+    return "noqa" in text.casefold()
+
+
 def logical_lines(text: str) -> dict[int, tuple[int, int]]:
     """Physical line -> (first, last) line of the logical line holding it; lines not listed stand alone."""
+    return dict(scan(text)[1])
+
+
+@functools.lru_cache(maxsize=16)
+def scan(text: str) -> tuple[tuple[tuple[int, str], ...] | None, dict[int, tuple[int, int]]]:
+    """One tokenize pass over ``text`` (it is slow on large files, and several passes read its results): its
+    comments as (line, text), None when it does not tokenize to the end; and ``logical_lines``, as far as it
+    tokenizes. The result is shared: do not change it."""
+    comments: list[tuple[int, str]] = []
     out: dict[int, tuple[int, int]] = {}
     start: int | None = None
     try:
         for tok in tokenize.generate_tokens(io.StringIO(text).readline):
-            if tok.type in (tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT, tokenize.ENCODING):
+            if tok.type == tokenize.COMMENT:
+                comments.append((tok.start[0], tok.string))
+                continue
+            if tok.type in (tokenize.NL, tokenize.INDENT, tokenize.DEDENT, tokenize.ENCODING):
                 continue
             if start is None:
                 start = tok.start[0]
@@ -146,18 +163,18 @@ def logical_lines(text: str) -> dict[int, tuple[int, int]]:
                         out[n] = (start, end)
                 start = None
     except (tokenize.TokenError, SyntaxError, ValueError, RecursionError, MemoryError):
-        pass  # what was read so far stands; the rest is read line by line
-    return out
+        return None, out  # what was read so far stands; the rest is read line by line
+    return tuple(comments), out
 
 
 def parse(path: str, text: str, comments: list[tuple[int, str]]) -> list[Noqa]:
     """The ``# noqa`` comments among ``comments`` ((line, text) of a file's comments)."""
-    spans = logical_lines(text)
-    found = []
-    for line, comment in comments:
-        m = _NOQA.search(comment)
-        if m is None:
-            continue
+    found: list[Noqa] = []
+    marked = [(line, m) for line, comment in comments if (m := _NOQA.search(comment)) is not None]
+    if not marked:
+        return found
+    spans = scan(text)[1]
+    for line, m in marked:
         codes = tuple(c.upper() for c in re.split(r"[,\s]+", m.group("codes") or "") if c)
         first, last = spans.get(line, (line, line))
         found.append(Noqa(path, first, last, codes))

@@ -44,6 +44,7 @@ class Module:
         # name -> (never returns, is async) of each definition of that name
         self._functions: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
         self._methods: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
+        self._preceding: dict[int, list[ast.stmt]] | None = None  # statement line -> the statements right before it
         if self.tree is not None:
             self._index(self.tree)
 
@@ -65,7 +66,11 @@ class Module:
 
     def follows_no_return(self, finding: Finding) -> bool:
         """Whether the statement ``finding`` reports is directly preceded by a call that never returns."""
-        return any(self._no_return_call(prev) for prev, stmt in self._pairs() if stmt.lineno == finding.line)
+        if self._preceding is None:  # one walk of the tree, however many findings ask
+            self._preceding = defaultdict(list)
+            for prev, stmt in self._pairs():
+                self._preceding[stmt.lineno].append(prev)
+        return any(self._no_return_call(prev) for prev in self._preceding.get(finding.line, ()))
 
     def _pairs(self) -> Iterator[tuple[ast.stmt, ast.stmt]]:
         if self.tree is None:

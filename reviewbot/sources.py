@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import ClassVar, Protocol
 
-from reviewbot import content, git
+from reviewbot import blobs, content, git
 from reviewbot.diff import SYMLINK_MODE, ChangedFile, FileStatus, Hunk, Patch, parse_patch
 from reviewbot.errors import DiffError, GitError
 from reviewbot.textio import MAX_FILE_BYTES, UnsafePath, read_regular_file
@@ -42,14 +42,41 @@ def _pathspecs(paths: tuple[str, ...]) -> list[str]:
     return ["--", *paths] if paths else []
 
 
-def _show(root: Path, rev: str, path: str, env: dict[str, str] | None = None) -> bytes | None:
-    """Blob ``rev:path`` (``rev`` "" means the index), or None if it does not exist there."""
-    proc = git.run(["cat-file", "-p", f"{rev}:{path}"], root, check=False, env=env)
-    if proc.returncode != 0:
-        return None
-    if len(proc.stdout) > MAX_FILE_BYTES:
-        raise UnsafePath(f"too large ({len(proc.stdout)} bytes)")
-    return proc.stdout
+def _show(
+    root: Path,
+    rev: str,
+    path: str,
+    env: dict[str, str] | None = None,
+    read: Mapping[str, bytes | None] | None = None,
+) -> bytes | None:
+    """Blob ``rev:path`` (``rev`` "" means the index), or None if it does not exist there. ``read``: blobs read
+    already (``_prefetch``)."""
+    name = f"{rev}:{path}"
+    if read is not None and name in read:
+        data = read[name]
+    else:
+        proc = git.run(["cat-file", "-p", name], root, check=False, env=env)
+        data = proc.stdout if proc.returncode == 0 else None
+    if data is not None and len(data) > MAX_FILE_BYTES:
+        raise UnsafePath(f"too large ({len(data)} bytes)")
+    return data
+
+
+def _prefetch(
+    root: Path, patch: Patch, before: str | None, after: str | None, env: dict[str, str] | None = None
+) -> dict[str, bytes | None]:
+    """The pre-images (at ``before``) and post-images (at ``after``; "" the index) of the patch's Python files and of
+    those git calls binary (reviewbot.content looks at their bytes), read by one git process (reviewbot/blobs.py);
+    None for a side not read from git."""
+    names = []
+    for f in patch.files:
+        if not (f.is_python or f.binary) or f.is_submodule or f.is_symlink:
+            continue
+        if before is not None and f.old_path is not None and f.status is not FileStatus.ADDED:
+            names.append(f"{before}:{f.old_path}")
+        if after is not None and f.status is not FileStatus.DELETED:
+            names.append(f"{after}:{f.path}")
+    return blobs.read_many(root, names, env, largest=MAX_FILE_BYTES)
 
 
 def _diff(root: Path, args: list[str], env: dict[str, str] | None = None, flags: Sequence[str] = ()) -> Patch:
@@ -67,12 +94,15 @@ class WorktreeSource:
     rev: str | None = None
     description: str = "working tree"
     _base: str = field(default="", init=False)
+    _read: dict[str, bytes | None] = field(default_factory=dict, init=False, repr=False)
 
     def patch(self) -> Patch:
         self._base = "HEAD" if git.has_head(self.root) else git.EMPTY_TREE
         # the user's filter drivers do not run on the files (the tree's .gitattributes may name any of them), and
         # what git saw differently from the bytes on disk is diffed again from them
         diffed = _diff(self.root, [self._base, *_pathspecs(self.paths)], flags=content.filter_overrides(self.root))
+        if self._base != git.EMPTY_TREE:
+            self._read = _prefetch(self.root, diffed, self._base, None)
         tracked = content.settle(diffed, self.before, self.after, root=self.root, on_disk=True)
         if not self.include_untracked:
             return tracked
@@ -83,7 +113,7 @@ class WorktreeSource:
     def before(self, f: ChangedFile) -> bytes | None:
         if f.status is FileStatus.ADDED or f.old_path is None or self._base == git.EMPTY_TREE:
             return None
-        return _show(self.root, self._base or "HEAD", f.old_path)
+        return _show(self.root, self._base or "HEAD", f.old_path, read=self._read)
 
     def after(self, f: ChangedFile) -> bytes | None:
         return None if f.status is FileStatus.DELETED else read_regular_file(self.root, f.path)
@@ -129,6 +159,7 @@ class StagedSource:
     description: str = "staged changes"
     index_file: str | None = None  # a hook's GIT_INDEX_FILE (see hook_index_file); None: the repository's index
     _base: str = field(default="", init=False)
+    _read: dict[str, bytes | None] = field(default_factory=dict, init=False, repr=False)
 
     @property
     def _env(self) -> dict[str, str] | None:
@@ -137,15 +168,16 @@ class StagedSource:
     def patch(self) -> Patch:
         self._base = "HEAD" if git.has_head(self.root) else git.EMPTY_TREE
         diffed = _diff(self.root, ["--cached", self._base, *_pathspecs(self.paths)], self._env)
+        self._read = _prefetch(self.root, diffed, None if self._base == git.EMPTY_TREE else "HEAD", "", self._env)
         return content.settle(diffed, self.before, self.after, root=self.root, env=self._env)
 
     def before(self, f: ChangedFile) -> bytes | None:
         if f.status is FileStatus.ADDED or f.old_path is None or self._base == git.EMPTY_TREE:
             return None
-        return _show(self.root, "HEAD", f.old_path)
+        return _show(self.root, "HEAD", f.old_path, read=self._read)
 
     def after(self, f: ChangedFile) -> bytes | None:
-        return None if f.status is FileStatus.DELETED else _show(self.root, "", f.path, self._env)
+        return None if f.status is FileStatus.DELETED else _show(self.root, "", f.path, self._env, self._read)
 
 
 @dataclass
@@ -160,6 +192,7 @@ class RangeSource:
     description: str = ""
     rev: str | None = None
     _base_sha: str = field(default="", init=False)
+    _read: dict[str, bytes | None] = field(default_factory=dict, init=False, repr=False)
 
     def patch(self) -> Patch:
         base_sha, head_sha = git.resolve(self.base, self.root), git.resolve(self.head, self.root)
@@ -168,15 +201,17 @@ class RangeSource:
         sep = "..." if self.merge_base else ".."
         self.description = f"{self.base}{sep}{self.head}"
         diffed = _diff(self.root, [self._base_sha, head_sha, *_pathspecs(self.paths)])
+        self._read = _prefetch(self.root, diffed, self._base_sha, head_sha)
         return content.settle(diffed, self.before, self.after, root=self.root)
 
     def before(self, f: ChangedFile) -> bytes | None:
         if f.status is FileStatus.ADDED or f.old_path is None:
             return None
-        return _show(self.root, self._base_sha, f.old_path)
+        return _show(self.root, self._base_sha, f.old_path, read=self._read)
 
     def after(self, f: ChangedFile) -> bytes | None:
-        return None if f.status is FileStatus.DELETED else _show(self.root, self.rev or self.head, f.path)
+        return None if f.status is FileStatus.DELETED else _show(self.root, self.rev or self.head, f.path,
+                                                                 read=self._read)
 
 
 @dataclass

@@ -23,9 +23,7 @@ Notes that go into the review summary:
 
 from __future__ import annotations
 
-import io
 import re
-import tokenize
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -70,23 +68,49 @@ def comments(text: str) -> list[tuple[int, str]]:
 
     Falls back to a line scan when the file does not tokenize (a syntax error must not hide a suppression).
     """
+    if "#" not in text:
+        return []
+    return list(_comments(text))
+
+
+def _comments(text: str) -> tuple[tuple[int, str], ...]:
+    found, _ = noqa.scan(text)  # tokenized once however many passes read them (tokenize is slow on large files)
+    if found is not None:
+        return found
     out: list[tuple[int, str]] = []
-    try:
-        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
-            if tok.type == tokenize.COMMENT:
-                out.append((tok.start[0], tok.string))
-        return out
-    except (tokenize.TokenError, SyntaxError):
-        out = []
     for n, line in enumerate(text.splitlines(), 1):
         pos = line.find("#")
         if pos >= 0:
             out.append((n, line[pos:]))
-    return out
+    return tuple(out)
+
+
+# A word every suppression comment of ``_DIRECTIVE`` / ``_NATIVE`` contains: a text without any has none of them
+# and needs no tokenizing (compared case-folded, as the patterns match case-insensitively).
+_WORDS = ("reviewbot", "nosec", "nosemgrep", "pylint", "noqa")
+_ANY = re.compile("|".join(f"(?:{p.pattern})" for p in (_DIRECTIVE, *(p for p, _ in _NATIVE))), re.IGNORECASE)
+
+
+def _mentions(text: str, words: Iterable[str]) -> bool:
+    folded = text.casefold()
+    return any(w in folded for w in words)
+
+
+def _on_added_lines(sf: SourceFile) -> bool:
+    """Whether a line the change added could hold a suppression comment (the lines numbered as the tokenizer and
+    as the fallback line scan number them)."""
+    if not sf.added_lines or not _mentions(sf.text, _WORDS):
+        return False
+    for lines in (sf.text.split("\n"), sf.text.splitlines()):
+        if any(0 < n <= len(lines) and _ANY.search(lines[n - 1]) for n in sf.added_lines):
+            return True
+    return False
 
 
 def parse(sf: SourceFile) -> list[Suppression]:
-    found = []
+    found: list[Suppression] = []
+    if not _mentions(sf.text, ("reviewbot",)):
+        return found
     for line, comment in comments(sf.text):
         for m in _DIRECTIVE.finditer(comment):
             rules = tuple(r.strip() for r in (m.group("rules") or "").split(",") if r.strip())
@@ -98,7 +122,9 @@ def parse(sf: SourceFile) -> list[Suppression]:
 
 def added_suppressions(sf: SourceFile) -> list[tuple[int, str, str]]:
     """(line, comment, tool) for each suppression comment on a line the change added."""
-    out = []
+    out: list[tuple[int, str, str]] = []
+    if not _on_added_lines(sf):
+        return out
     for line, comment in comments(sf.text):
         if line not in sf.added_lines:
             continue
@@ -214,7 +240,8 @@ class _Markers:
         if sf is None:
             return ""
         if sf.path not in self._noqa:
-            self._noqa[sf.path] = noqa.parse(sf.path, sf.text, comments(sf.text))
+            marked = noqa.mentioned(sf.text)  # most files have no noqa at all: nothing to tokenize
+            self._noqa[sf.path] = noqa.parse(sf.path, sf.text, comments(sf.text)) if marked else []
         if any(n.matches(f) for n in self._noqa[sf.path]):
             return "noqa"
         if noreturn.is_unreachable(f):

@@ -6,6 +6,7 @@ import os
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reviewbot import git, pytarget
 from reviewbot.analyzers.base import Analyzer, Options, Traits
@@ -16,6 +17,9 @@ from reviewbot.errors import ReviewbotError
 from reviewbot.models import Evidence, Review, SourceFile
 from reviewbot.pipeline import run_review
 from reviewbot.pytarget import Target
+
+if TYPE_CHECKING:
+    from reviewbot.discriminator.memo import Memo
 from reviewbot.sources import (
     AllFilesSource,
     PatchSource,
@@ -127,15 +131,32 @@ def _without_prompt_only(
     return out
 
 
-def make_reanalyze(settings: Settings, python: str = ""):  # type: ignore[no-untyped-def]
-    """The discriminator's re-analysis of patched variants (one batch for all of them): the review's adapters and
-    options, without a repository (the variants live only in a scratch dir) and without the cache."""
+def _reanalysis_stage(settings: Settings) -> tuple[list[Analyzer], dict[str, Options]]:
+    """The adapters and options the discriminator re-runs on patched fixes."""
     from reviewbot import analyzers as registry
 
     loaded = [(n, registry.load(n)) for n in settings.enabled_analyzers]
     named = [(n, a) for n, a in loaded if Traits.of(a).reanalyzed]
-    adapters = [a for _, a in named]
-    options = _without_prompt_only(named, {n: settings.options_for(n) for n, _ in named})
+    return [a for _, a in named], _without_prompt_only(named, {n: settings.options_for(n) for n, _ in named})
+
+
+def make_memo(settings: Settings, python: str = "") -> Memo | None:
+    """The verification memo (what re-analysis said about each fix, kept in the cache directory), or None when the
+    cache is off."""
+    if not settings.file.cache:
+        return None
+    from reviewbot.analysis_cache import fingerprint
+    from reviewbot.discriminator.memo import Memo
+
+    root = Path(settings.file.cache_dir) if settings.file.cache_dir else default_cache_dir()
+    return Memo(root, lambda: fingerprint(*_reanalysis_stage(settings), python=python))
+
+
+def make_reanalyze(settings: Settings, python: str = ""):  # type: ignore[no-untyped-def]
+    """The discriminator's re-analysis of patched variants (one batch for all of them): the review's adapters and
+    options, without a repository (the variants live only in a scratch dir) and without the analyzer cache (the
+    discriminator keeps whole outcomes instead: make_memo)."""
+    adapters, options = _reanalysis_stage(settings)
 
     def reanalyze(files: Sequence[SourceFile], workdir: Path) -> Evidence:
         if not adapters:
@@ -172,11 +193,12 @@ def discriminator_options(settings: Settings) -> DiscriminatorOptions:
     )
 
 
-def make_discriminator(settings: Settings, python: str = "") -> Discriminator:
+def make_discriminator(settings: Settings, python: str = "", progress: Progress | None = None) -> Discriminator:
     """The discriminator for these settings, re-analysing fixes with the review's adapters."""
     from reviewbot.discriminator.core import Discriminator as Checks
 
-    return Checks(make_reanalyze(settings, python=python), discriminator_options(settings))
+    return Checks(make_reanalyze(settings, python=python), discriminator_options(settings),
+                  memo=make_memo(settings, python=python), progress=progress)
 
 
 def make_reviewer(settings: Settings) -> Reviewer:
@@ -216,7 +238,7 @@ def execute(
         settings,
         analyze=make_analyze(settings, python=target.minimum),
         reviewer=make_reviewer(settings),
-        discriminator=make_discriminator(settings, python=target.minimum),
+        discriminator=make_discriminator(settings, python=target.minimum, progress=progress),
         progress=progress,
         baseline=baseline,
         notes=(*(f"target Python: {w}" for w in target.warnings), *notes),

@@ -18,16 +18,17 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from reviewbot.contracts import DiscriminatorOptions, Ranked, ReviewInput
+from reviewbot.contracts import DiscriminatorOptions, Progress, Ranked, ReviewInput
 from reviewbot.discriminator import reasons, scoring
 from reviewbot.discriminator.apply import apply_fix, changed_tokens
 from reviewbot.discriminator.ranking import rank
 from reviewbot.discriminator.collateral import Collateral
 from reviewbot.discriminator.consensus import consensus, overlaps
 from reviewbot.discriminator.execution import ExecutionCheck
+from reviewbot.discriminator.memo import Memo, run_memoised
 from reviewbot.discriminator.naturalness import Vocabulary
 from reviewbot.discriminator.parse import Parser
-from reviewbot.discriminator.reanalysis import Batch, Outcome, Reanalyze, Variant, run_batch
+from reviewbot.discriminator.reanalysis import Batch, Outcome, Reanalyze, Variant
 from reviewbot.discriminator.record import Check, signals
 from reviewbot.models import Candidate, Comment, Confidence, Finding, SourceFile, line_span
 
@@ -43,14 +44,21 @@ class Discriminator:
 
     ``reanalyze`` runs the analyzers over a batch of files (built by the wiring from the enabled adapters and their
     options); without it, fixes are checked for applying, parsing and consensus only. ``options``: the settings it
-    reads (threshold, noise budget, verify, test command), built by the wiring from the config.
+    reads (threshold, noise budget, verify, test command), built by the wiring from the config. ``memo`` keeps what
+    re-analysis said about each fix across runs (memo.py); ``progress`` hears which candidate is being verified.
     """
 
     def __init__(
-        self, reanalyze: Reanalyze | None = None, options: DiscriminatorOptions = DiscriminatorOptions()
+        self,
+        reanalyze: Reanalyze | None = None,
+        options: DiscriminatorOptions = DiscriminatorOptions(),
+        memo: Memo | None = None,
+        progress: Progress | None = None,
     ) -> None:
         self.reanalyze = reanalyze
         self.options = options
+        self.memo = memo
+        self.progress = progress
 
     def __call__(self, candidates: Sequence[Candidate], inp: ReviewInput) -> Ranked:
         comments, notes = self.judge(candidates, inp)
@@ -74,7 +82,12 @@ class Discriminator:
         parsers: dict[str, Parser] = {}
         vocabularies: dict[str, Vocabulary] = {}
         guards: dict[str, Collateral] = {}
+        fixes, done = sum(1 for ch in checks if ch.candidate.fix is not None), 0
         for ch in checks:
+            c = ch.candidate
+            if self.progress is not None and c.fix is not None:
+                done += 1
+                self.progress(f"verifying {done}/{fixes}: {c.path}:{c.line} {c.origin}")
             self._apply_and_parse(ch, files, parsers, vocabularies)
             _check_collateral(ch, files, parsers, guards)
         batch = self._reanalyze(checks, files, inp, notes)
@@ -153,7 +166,7 @@ class Discriminator:
         ]
         with tempfile.TemporaryDirectory(prefix="reviewbot-variants-") as tmp:
             try:
-                batch = run_batch(variants, self.reanalyze, Path(tmp))
+                batch = run_memoised(variants, self.reanalyze, Path(tmp), self.memo, self.progress)
             except Exception as exc:  # noqa: BLE001 - a crash here must not lose the review
                 notes.append(f"re-analysis of fixes failed: {type(exc).__name__}: {exc}")
                 for ch in todo:

@@ -40,7 +40,7 @@ PACKAGE = Path(reviewbot.__file__).parent
 
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("values", ("reviewbot", "reviewbot.errors", "reviewbot.models")),
-    ("infrastructure", ("reviewbot.procs", "reviewbot.git", "reviewbot.textio", "reviewbot.urls", "reviewbot.links",
+    ("infrastructure", ("reviewbot.procs", "reviewbot.git", "reviewbot.blobs", "reviewbot.textio", "reviewbot.urls", "reviewbot.links",
                         "reviewbot.importguard", "reviewbot.progress", "reviewbot.llm.redact")),
     ("plug-ins", ("reviewbot.analyzers", "reviewbot.analyzers.*", "reviewbot.prompts")),
     ("inputs", ("reviewbot.diff", "reviewbot.content", "reviewbot.sources", "reviewbot.filekinds",
