@@ -74,7 +74,7 @@ def test_a_change_cannot_pick_a_third_party_hook_analyzer(
     repo: GitRepo, cli: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`hook-analyzers` loads code like `analyzers`: a staged config naming an installed plugin is not used."""
-    monkeypatch.setattr(analyzers, "_entry_points", lambda: (("plugin", MARKER),))
+    monkeypatch.setattr(analyzers, "_entry_points", lambda *_: (("plugin", MARKER),))
     _staged(repo, "import ast\n\n\ndef load(text):\n    return eval(text)\n", "analyzers = ['bandit']\n")
     repo.write(".reviewbot.toml", "analyzers = ['bandit']\nhook-analyzers = ['plugin']\n")
     repo.git("add", ".reviewbot.toml")
