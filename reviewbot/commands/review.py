@@ -238,6 +238,10 @@ def _llm_flags(
 
 def _write_output(path: Path, text: str) -> None:
     try:
+        if path.exists() and not path.is_file():  # /dev/null, /dev/stdout, a named pipe: written to, never replaced
+            with path.open("w", encoding="utf-8") as fh:
+                fh.write(text)
+            return
         if path.parent and not path.parent.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.reviewbot-tmp")
