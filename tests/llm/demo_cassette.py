@@ -17,6 +17,7 @@ import os
 import re
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ MODEL = "demo-fixture"
 NOTE = (
     "Hand-written fixture: these replies were written by hand for the demo prompts, as a plausible model would "
     "answer; they are not the output of a real model. Keys are hashes of the exact prompts; rebuild with "
-    "`python -m tests.llm.demo_cassette` after changing a template (see docs/llm.md, "The demo cassette")."
+    "`python -m tests.llm.demo_cassette` after changing a template (see docs/llm.md, section 'The demo cassette')."
 )
 APP = "examples/demo/inventory/app.py"
 DB = "examples/demo/inventory/db.py"
@@ -300,16 +301,19 @@ REVIEWS = {
 _ID = re.compile(r"^- id ([0-9a-f]+): (\S+?)[ ,(]", re.M)
 
 
-def triage_replies(prompts: Path) -> dict[str, str]:
-    """The triage replies for the triage prompts dumped in ``prompts`` (ids read from them, verdicts from TRIAGE)."""
-    out = {}
+def _dumped(prompts: Path, task: str) -> Iterator[tuple[str, str, str]]:
+    """(label, path, prompt text) of each ``task`` prompt (``triage``, ``verify``) dumped in ``prompts``."""
     index = json.loads((prompts / "index.json").read_text(encoding="utf-8"))
     for entry in index["requests"]:
         label = entry["label"]
-        if not label.startswith("triage:"):
-            continue
-        path = label.partition(":")[2]
-        text = (prompts / entry["file"]).read_text(encoding="utf-8")
+        if label.startswith(f"{task}:"):
+            yield label, label.partition(":")[2], (prompts / entry["file"]).read_text(encoding="utf-8")
+
+
+def triage_replies(prompts: Path) -> dict[str, str]:
+    """The triage replies for the triage prompts dumped in ``prompts`` (ids read from them, verdicts from TRIAGE)."""
+    out = {}
+    for label, path, text in _dumped(prompts, "triage"):
         verdicts = []
         for finding_id, rule in _ID.findall(text):
             spec = TRIAGE.get(path, {}).get(rule)
@@ -334,13 +338,8 @@ def triage_replies(prompts: Path) -> dict[str, str]:
 def verify_replies(prompts: Path) -> dict[str, str]:
     """The verify replies for the verify prompts dumped in ``prompts`` (ids read from them, verdicts from VERIFY)."""
     out = {}
-    index = json.loads((prompts / "index.json").read_text(encoding="utf-8"))
-    for entry in index["requests"]:
-        label = entry["label"]
-        if not label.startswith("verify:"):
-            continue
-        text = (prompts / entry["file"]).read_text(encoding="utf-8")
-        spec = VERIFY.get(label.partition(":")[2], {})
+    for label, path, text in _dumped(prompts, "verify"):
+        spec = VERIFY.get(path, {})
         verdicts = [
             {"id": cid, "verdict": spec[cid][0], "reason": spec[cid][1], "confidence": spec[cid][2], "fix": None}
             for cid in _COMMENT_ID.findall(text)
