@@ -43,19 +43,24 @@ def test_wheel_ships_the_folders_inside_the_namespace(wheel: Path) -> None:
     assert "reviewbot = reviewbot.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
 
-def test_installed_wheel_reviews_next_to_a_decoy_analyzers_package(wheel: Path, tmp_path: Path) -> None:
-    env_dir = tmp_path / "venv"
+def _install(wheel: Path, env_dir: Path) -> Path:
+    """A fresh venv at ``env_dir`` with only ``wheel`` installed. The dependencies come from this test run's
+    environment (no network): a .pth line appends its site-packages. Only the wheel's own `reviewbot` is importable
+    there (this checkout is installed as an editable finder, which a .pth-appended path does not activate)."""
     venv.EnvBuilder(with_pip=True).create(env_dir)
     py = env_dir / "bin" / "python"
-    # The dependencies come from this test run's environment (no network): a .pth line appends its site-packages.
-    # Only the wheel's own `reviewbot` is importable there (this checkout is installed as an editable finder,
-    # which a .pth-appended path does not activate).
     fresh_site = subprocess.run(
         [py, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], capture_output=True, text=True,
         check=True,
     ).stdout.strip()
     Path(fresh_site, "_test_deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     subprocess.run([py, "-m", "pip", "install", "--no-deps", "--no-index", "-q", str(wheel)], check=True)
+    return env_dir
+
+
+def test_installed_wheel_reviews_next_to_a_decoy_analyzers_package(wheel: Path, tmp_path: Path) -> None:
+    env_dir = _install(wheel, tmp_path / "venv")
+    py = env_dir / "bin" / "python"
 
     repo = GitRepo(tmp_path / "project").init()
     repo.write("analyzers/__init__.py", "raise SystemExit('decoy analyzers package was imported')\n")
@@ -99,15 +104,7 @@ def test_the_checkout_is_the_package_tree(wheel: Path, tmp_path: Path) -> None:
     """From the repository root, the checkout's `reviewbot/` comes first on the path: its analyzers, prompts and
     rules must be reachable from there too (through reviewbot/{analyzers,prompts,rules} -> the top-level folders),
     so `python -m reviewbot`, the bench scripts and mypy work with a normal install as with an editable one."""
-    env_dir = tmp_path / "venv"
-    venv.EnvBuilder(with_pip=True).create(env_dir)
-    py = env_dir / "bin" / "python"
-    fresh_site = subprocess.run(
-        [py, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], capture_output=True, text=True,
-        check=True,
-    ).stdout.strip()
-    Path(fresh_site, "_test_deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    subprocess.run([py, "-m", "pip", "install", "--no-deps", "--no-index", "-q", str(wheel)], check=True)
+    py = _install(wheel, tmp_path / "venv") / "bin" / "python"
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     probe = subprocess.run(
         [py, "-c", "import reviewbot.analyzers, reviewbot.prompts, reviewbot.rules; print(reviewbot.analyzers.__file__)"],
