@@ -26,7 +26,9 @@ from the snapshots at bench time.
 Usage::
 
     python bench/security.py [--sources own,semgrep-rules,securityeval,bandit] [--analyzers bandit,semgrep]
-                             [--show-misses] [--json OUT]
+                             [--show-misses [all|train|heldout]] [--json OUT]
+
+Tune only on ``--show-misses train``; quote the held-out numbers.
 """
 
 from __future__ import annotations
@@ -264,7 +266,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bandit-examples", type=Path, default=Path(tempfile.gettempdir()) / "bandit-examples")
     parser.add_argument("--analyzers", default="bandit,semgrep",
                         help="analyzers to run ('' = the configured default set, slower)")
-    parser.add_argument("--show-misses", action="store_true", help="list false negatives and false positives")
+    parser.add_argument("--show-misses", nargs="?", const="all", choices=("all", "train", "heldout"),
+                        help="list false negatives and false positives (of one split: 'train' to tune on)")
     parser.add_argument("--json", type=Path, help="write the tables as JSON")
     args = parser.parse_args(argv)
     wanted = set(args.sources.split(","))
@@ -305,6 +308,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.show_misses:
         print("\nmisses (equivalent CWEs):")
         for case in cases:
+            if args.show_misses != "all" and case.heldout != (args.show_misses == "heldout"):
+                continue
             hit = flagged(case, by_path, exact=False)
             if hit != case.vulnerable:
                 kind = "FN" if case.vulnerable else "FP"
