@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 from reviewbot import procs
-from reviewbot.analyzers import _roundtrip, _source
+from reviewbot.analyzers import _inert, _roundtrip, _source
 from reviewbot.analyzers.base import AnalysisContext, SourceFile
 from reviewbot.analyzers.base import Options as BaseOptions
 
@@ -98,6 +98,8 @@ class Bandit:
         findings = [f for f in (_finding(r, by_path, symbols) for r in results) if f is not None]
         findings, round_trips = _without_round_trips(findings, by_path.values())
         notes += round_trips
+        findings, inert = _inert.without_inert(findings, by_path.values(), _inert.BANDIT_RULES)
+        notes += inert
         return AnalyzerResult(findings=tuple(findings), notes=tuple(notes), silenced=_silenced(items, results, opts, ctx))
 
 

@@ -40,7 +40,7 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 from reviewbot import procs
-from reviewbot.analyzers import _source
+from reviewbot.analyzers import _inert, _source
 from reviewbot.analyzers import _semgrep_report as report_
 from reviewbot.analyzers import _semgrep_rules as rules_
 from reviewbot.analyzers._focus import Focus, changed_lines, focus
@@ -142,6 +142,8 @@ class Semgrep:
             finding = report_.finding(result, by_path, known, symbols, focused)
             if finding is not None:
                 findings.append(finding)
+        findings, inert = _inert.without_inert(findings, by_path.values(), _inert.SEMGREP_RULES)
+        notes += inert
         for err in report.get("errors") or []:
             note = report_.error_note(err, by_path)
             for prefix in (ctx.workdir.absolute(), scratch / "targets"):

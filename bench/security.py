@@ -219,6 +219,14 @@ def flagged(case: Case, comments_by_path: dict[str, list[dict]], exact: bool) ->
     return False
 
 
+def _flaggers(case: Case, comments_by_path: dict[str, list[dict]]) -> set[str]:
+    """The tool:rule of the comments that flag ``case`` (equivalent CWEs), to see where a false positive comes from."""
+    _, eq = CATEGORIES[case.category]
+    return {f"{c.get('tool')}:{c.get('rule')}" for c in comments_by_path.get(case.path, [])
+            if c.get("cwe") in eq and (case.line is None
+                                        or c["line"] <= case.line <= max(c.get("end_line") or c["line"], c["line"]))}
+
+
 def table(cases: list[Case], comments_by_path: dict[str, list[dict]], exact: bool) -> dict[str, dict[str, float]]:
     stats: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # tp, pos, fp, neg
     for case in cases:
@@ -313,7 +321,8 @@ def main(argv: list[str] | None = None) -> int:
             hit = flagged(case, by_path, exact=False)
             if hit != case.vulnerable:
                 kind = "FN" if case.vulnerable else "FP"
-                print(f"  {kind} {case.category:16} {case.path}{':' + str(case.line) if case.line else ''}")
+                why = "" if case.vulnerable else " " + ",".join(sorted(_flaggers(case, by_path)))
+                print(f"  {kind} {case.category:16} {case.path}{':' + str(case.line) if case.line else ''}{why}")
     if args.json:
         args.json.write_text(json.dumps(report, indent=1, default=str), encoding="utf-8")
     return 0

@@ -1,0 +1,156 @@
+"""Call-shape findings on inert data (analyzers/_inert.py): bandit's eval/exec, shell and SQL checks and the pack's
+shape rules are not reported when the code, command or query is built only from constants, numbers, quoted or
+allow-listed values; real bandit and semgrep on real files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from reviewbot.analyzers._inert import CODE, SHELL, SQL, benign
+from reviewbot.analyzers.bandit import Bandit, BanditOptions
+from reviewbot.analyzers.base import AnalysisContext
+from reviewbot.analyzers.semgrep import Semgrep, SemgrepOptions
+
+from reviewbot.models import AnalyzerResult
+from tests.analyzers.support import changed, materialize
+
+SAFE = '''\
+import os
+import shlex
+import sqlite3
+import subprocess
+
+ALLOWED = {"status", "version"}
+SETUP = "x = 1; x = x + 2"
+
+
+def constants():
+    eval("1 + 2")
+    exec(SETUP)
+    script = "import json"
+    exec(script)
+
+
+def numbers(raw):
+    n = int(raw)
+    eval(str(n) + " ** 2")
+    conn = sqlite3.connect("app.db")
+    return conn.execute("SELECT * FROM items WHERE id = %d" % n).fetchall()
+
+
+def folded(raw):
+    bar = raw
+    if 7 * 18 > 100:
+        bar = "safe"
+    os.system("echo " + bar)
+    value = "bob" if 500 / 42 + 196 > 200 else raw
+    return sqlite3.connect("app.db").execute("SELECT * FROM users WHERE name = '" + value + "'")
+
+
+def allow_listed(action, target):
+    if action not in ALLOWED:
+        return "no"
+    os.system("service app " + action)
+    if target not in ["/", "/home"]:
+        target = "/"
+    os.system("open " + target)
+
+
+def quoted(host):
+    return subprocess.check_output("ping -c 1 " + shlex.quote(host), shell=True)
+'''
+
+UNSAFE = '''\
+import os
+import sqlite3
+import subprocess
+
+ALLOWED = {"status", "version"}
+
+
+def raw(code, host, name, action):
+    eval(code)
+    exec("result = " + code)
+    os.system("ping " + host)
+    subprocess.call("ls " + host, shell=True)
+    if action in ALLOWED:
+        pass
+    os.system("service " + action)
+    return sqlite3.connect("app.db").execute("SELECT * FROM users WHERE name = '" + name + "'")
+
+
+def loop(items):
+    cmd = "ls"
+    for item in items:
+        os.system(cmd)
+        cmd = "ls " + item
+
+
+def branch(value):
+    if 1 > 2:
+        value = "never"
+    eval(value)
+'''
+
+
+@pytest.fixture(scope="module")
+def result(tmp_path_factory: pytest.TempPathFactory) -> AnalyzerResult:
+    work = tmp_path_factory.mktemp("inert") / "tree"
+    files = [changed("app/safe.py", SAFE), changed("app/unsafe.py", UNSAFE)]
+    materialize(work, files)
+    return Bandit().analyze(files, AnalysisContext(work, BanditOptions()))
+
+
+def flagged(res: AnalyzerResult, path: str) -> list[tuple[int, str]]:
+    keep = {"B102", "B307", "B602", "B605", "B608"}
+    return sorted((f.line, f.rule_id) for f in res.findings if f.path == path and f.rule_id in keep)
+
+
+def test_inert_calls_are_not_reported(result: AnalyzerResult) -> None:
+    assert flagged(result, "app/safe.py") == []
+    assert any(n.startswith("app/safe.py: ") and "built only from constants" in n for n in result.notes)
+
+
+def test_outside_data_stays_flagged(result: AnalyzerResult) -> None:
+    assert flagged(result, "app/unsafe.py") == [
+        (9, "B307"), (10, "B102"), (11, "B605"), (12, "B602"), (15, "B605"), (16, "B608"), (22, "B605"),
+        (29, "B307"),
+    ]
+
+
+def test_the_shape_rules_of_the_pack_skip_inert_queries(tmp_path: Path) -> None:
+    work = tmp_path / "tree"
+    files = [changed("app/safe.py", SAFE), changed("app/unsafe.py", UNSAFE)]
+    materialize(work, files)
+    res = Semgrep().analyze(files, AnalysisContext(work, SemgrepOptions()))
+    shape = {"sqli-string-format", "shell-command-formatted"}
+    hits = sorted((f.path, f.line, f.rule_id) for f in res.findings if f.rule_id in shape)
+    assert hits == [("app/unsafe.py", 11, "shell-command-formatted"), ("app/unsafe.py", 12, "shell-command-formatted"),
+                    ("app/unsafe.py", 15, "shell-command-formatted"), ("app/unsafe.py", 16, "sqli-string-format")]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "line", "expected"),
+    [
+        ("eval('1')\n", CODE, 1, True),
+        ("eval(f'x = {1}')\n", CODE, 1, True),
+        ("eval(x)\n", CODE, 1, False),
+        ("def f(x):\n    x = 'a'\n    eval(x)\n", CODE, 3, True),
+        ("def f(x):\n    eval(x)\n    x = 'a'\n", CODE, 2, False),
+        ("def f(x):\n    y = x.strip()\n    eval(y)\n", CODE, 3, False),
+        ("def f(x):\n    if x:\n        y = 'a'\n    else:\n        y = x\n    eval(y)\n", CODE, 6, False),
+        ("def f(x):\n    if x:\n        y = 'a'\n    else:\n        y = 'b'\n    eval(y)\n", CODE, 6, True),
+        ("def f(x):\n    try:\n        y = 'a'\n    except E:\n        y = x\n    eval(y)\n", CODE, 6, False),
+        ("def f(x):\n    with open(x) as y:\n        eval(y)\n", CODE, 3, False),
+        ("import shlex\ndef f(x):\n    os.system('a ' + shlex.quote(x))\n", SHELL, 3, True),
+        ("import shlex\ndef f(x):\n    eval('a ' + shlex.quote(x))\n", CODE, 3, False),  # quoting is for shells
+        ("subprocess.run(['ls', '-l'])\n", SHELL, 1, True),
+        ("subprocess.run(['ls', x])\n", SHELL, 1, False),
+        ("q = 'SELECT ' + ', '.join(['a', 'b']) + ' FROM t'\n", SQL, 1, True),
+        ("q = 'SELECT * FROM t WHERE a = ' + a\n", SQL, 1, False),
+        ("def f(:\n", CODE, 1, False),
+    ],
+)
+def test_what_is_inert(text: str, kind: str, line: int, expected: bool) -> None:
+    assert ((kind, line) in benign(text, [(kind, line)])) is expected
