@@ -1,6 +1,6 @@
 import html
 
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 from flask import Flask, jsonify, render_template, request
@@ -21,6 +21,7 @@ def listing():
     items = request.args.getlist("item")
     body = "<ul>"
     for item in items:
+        # ruleid: xss-html-response
         body += "<li>" + item + "</li>"
     body += "</ul>"
     # ruleid: xss-html-response
@@ -64,3 +65,39 @@ def django_json(request):
     q = request.GET.get("q", "")
     # ok: xss-html-response
     return HttpResponse(q, content_type="text/plain")
+
+
+@app.route("/link")
+def link():
+    target = request.args.get("to", "")
+    # ruleid: xss-html-response
+    page = "<a href='" + target + "'>go</a>"
+    return jsonify({"html": page})
+
+
+def django_context(request):
+    text = request.GET["text"]
+    template = '<a href="/abc/%s">link</a>'
+    context = {}
+    # ruleid: xss-html-response
+    context["html"] = template % text
+    # ok: xss-html-response
+    context["plain"] = "value: %s" % text
+    return context
+
+
+@app.route("/echo")
+def echo():
+    # ruleid: xss-html-response
+    return request.args.get("msg", "")
+
+
+@app.route("/echo-json")
+def echo_json():
+    # ok: xss-html-response
+    return {"msg": request.args.get("msg", "")}
+
+
+def django_bad_request(request):
+    # ruleid: xss-html-response
+    return HttpResponseBadRequest("unknown user " + request.GET.get("user", ""))
