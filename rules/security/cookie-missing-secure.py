@@ -42,3 +42,13 @@ def remember(value):
     # ok: cookie-missing-secure
     resp.delete_cookie("SomeCookie")
     return resp
+
+
+from pyramid.authentication import AuthTktAuthenticationPolicy, AuthTktCookieHelper
+
+# ruleid: cookie-missing-secure
+helper = AuthTktCookieHelper(secret=SECRET)
+# ruleid: cookie-missing-secure
+policy = AuthTktAuthenticationPolicy(SECRET, secure=False, hashalg="sha512")
+# ok: cookie-missing-secure
+safe_policy = AuthTktAuthenticationPolicy(SECRET, secure=True, http_only=True, hashalg="sha512")

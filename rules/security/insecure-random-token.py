@@ -35,3 +35,25 @@ def pick_backoff():
 def shuffle_questions(questions):
     # ok: insecure-random-token
     return random.sample(questions, k=len(questions))
+
+
+def random_string(length=12):
+    alphabet = string.ascii_letters + string.digits
+    # ruleid: insecure-random-token
+    return "".join(random.choice(alphabet) for _ in range(length))
+
+
+def random_label(n):
+    # ruleid: insecure-random-token
+    label = "-".join(random.choices(WORDS, k=n))
+    print(label)
+
+
+def pick_colour():
+    # ok: insecure-random-token
+    return random.choice(COLOURS)
+
+
+def random_safe_string(length=12):
+    # ok: insecure-random-token
+    return "".join(secrets.choice(string.ascii_letters) for _ in range(length))

@@ -3,7 +3,7 @@ import html
 from django.http import HttpResponse, HttpResponseBadRequest
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, render_template, render_template_string, request
 
 app = Flask(__name__)
 api = FastAPI()
@@ -101,3 +101,17 @@ def echo_json():
 def django_bad_request(request):
     # ruleid: xss-html-response
     return HttpResponseBadRequest("unknown user " + request.GET.get("user", ""))
+
+
+@app.route("/greet")
+def greet():
+    name = request.headers.get("X-Name", "")
+    # ok: xss-html-response
+    return render_template_string("<p>Hi {{ name }}</p>", name=name)
+
+
+@app.route("/greet-raw")
+def greet_raw():
+    name = request.headers.get("X-Name", "")
+    # ruleid: xss-html-response
+    return render_template_string("<p>Hi " + name + "</p>")
