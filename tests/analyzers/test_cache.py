@@ -161,7 +161,7 @@ def test_whole_results_are_cached_by_key(workdir: Path, setup: tuple[list[Source
 
 
 def test_a_real_adapter_round_trips(workdir: Path, tmp_path: Path) -> None:
-    files = [changed("s.py", "import subprocess\nsubprocess.call('ls', shell=True)\n")]
+    files = [changed("s.py", "import subprocess\nsubprocess.call(input(), shell=True)\n")]
     materialize(workdir, files)
     cache = Cache(tmp_path / "c")
     first = run([Bandit()], files, workdir, cache)

@@ -28,7 +28,7 @@ FIXES = {
     "list-args": '    subprocess.run(["tar", "czf", name + ".tgz", "data/"], check=True)\n',
     "suppressed": '    subprocess.run(f"tar czf /tmp/{name}.tgz data/", shell=True)  # nosec\n',
     "two-lines": '    cmd = ["tar", "czf", name + ".tgz", "data/"]\n    subprocess.run(cmd, check=True)\n',
-    "still-shell": '    subprocess.run("tar czf archive.tgz data/", shell=True)\n',
+    "still-shell": '    subprocess.run("tar czf archive.tgz " + name, shell=True)\n',
     "no-parse": '    subprocess.run(["tar", "czf", name + ".tgz", "data/"]\n',
 }
 

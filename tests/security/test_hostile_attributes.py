@@ -212,7 +212,7 @@ diff --git a/c.py b/c.py
 +++ b/c.py
 @@ -1 +1,2 @@
  c = 1
-+d = eval("3")
++d = eval(input())
 diff --git a/app.py b/app.py
 deleted file mode 100644
 --- a/app.py
@@ -235,7 +235,7 @@ def test_a_patch_none_of_whose_files_is_in_the_tree_is_a_usage_error(cli: Any, r
          "(apply the patch first, or run from the repository it belongs to)")
     ]
     # one file of it present: that one is reviewed, the others are listed as missing (as before)
-    repo.write("c.py", 'c = 1\nd = eval("3")\n')
+    repo.write("c.py", 'c = 1\nd = eval(input())\n')
     doc = _review(cli, repo, "--patch", str(patch))
     assert [(c["path"], c["line"]) for c in doc["comments"]] == [("c.py", 2)]
     skipped = {f["path"]: f["reason"] for f in doc["summary"]["files_skipped"]}
