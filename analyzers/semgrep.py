@@ -81,8 +81,11 @@ class Semgrep:
         """Cache-key material beyond the options: the content of every rule file that would be loaded."""
         opts = ctx.options if isinstance(ctx.options, SemgrepOptions) else SemgrepOptions()
         h = hashlib.sha256()
-        for label, text in rules_.rule_texts(ctx, builtin=opts.builtin):
-            h.update(label.encode("utf-8", "replace") + b"\0" + text.encode("utf-8", "replace") + b"\0")
+        files, problems = rules_.rule_files(ctx, builtin=opts.builtin)
+        for f in files:
+            h.update(f.label.encode("utf-8", "replace") + b"\0" + f.text.encode("utf-8", "replace") + b"\0")
+        for problem in problems:
+            h.update(problem.encode("utf-8", "replace") + b"\0")
         return h.hexdigest()
 
     def analyze(self, files: Sequence[SourceFile], ctx: AnalysisContext) -> AnalyzerResult:

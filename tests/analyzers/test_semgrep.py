@@ -105,7 +105,9 @@ def test_check_ids_are_bare_rule_ids(result: tuple[AnalyzerResult, dict[str, Sou
 
 
 def test_rule_test_cases_are_never_loaded(rules_dir: Path) -> None:
-    labels = [label for label, _ in _semgrep_rules.rule_texts(ctx_for(Path("."), rules_dir), builtin=True)]
+    files, problems = _semgrep_rules.rule_files(ctx_for(Path("."), rules_dir), builtin=True)
+    labels = [f.label for f in files]
+    assert not problems, problems
     assert labels and all(label.endswith((".yaml", ".yml")) for label in labels)
     assert str(rules_dir / "security" / "sql.yaml") in labels
 

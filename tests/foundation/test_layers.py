@@ -7,7 +7,10 @@ module level, inside functions, and under ``TYPE_CHECKING``. From the bottom up:
 1. values: ``reviewbot`` (the version), ``errors``, ``models`` (the values every stage shares: SourceFile, Finding,
    Evidence, Candidate, Comment, Review ...). They import nothing else of reviewbot.
 2. infrastructure: ``procs`` (every child process), ``git``, ``textio``, ``urls``, ``links``, ``importguard``,
-   ``progress``, ``llm.redact`` (secret redaction, used by the LLM stage and by the publishable guard).
+   ``progress``, ``llm.redact`` (secret redaction, used by the LLM stage and by the publishable guard),
+   ``rulepack`` (reads and validates semgrep rule files: below the plug-ins because the semgrep adapter feeds the
+   pack to semgrep, and reachable from the commands, which may not use an adapter's helpers, for ``reviewbot
+   rules``).
 3. plug-ins: ``analyzers.*``, the analyzer adapters, their registry (``analyzers``) and interface
    (``analyzers.base``); ``prompts`` (the prompt templates, data only). The rest of reviewbot imports the adapters
    only through the registry and the interface.
@@ -41,7 +44,7 @@ PACKAGE = Path(reviewbot.__file__).parent
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("values", ("reviewbot", "reviewbot.errors", "reviewbot.models")),
     ("infrastructure", ("reviewbot.procs", "reviewbot.git", "reviewbot.blobs", "reviewbot.textio", "reviewbot.urls", "reviewbot.links",
-                        "reviewbot.importguard", "reviewbot.progress", "reviewbot.llm.redact")),
+                        "reviewbot.importguard", "reviewbot.progress", "reviewbot.llm.redact", "reviewbot.rulepack")),
     ("plug-ins", ("reviewbot.analyzers", "reviewbot.analyzers.*", "reviewbot.prompts")),
     ("inputs", ("reviewbot.diff", "reviewbot.content", "reviewbot.sources", "reviewbot.filekinds",
                 "reviewbot.config", "reviewbot.config_trust", "reviewbot.sensitive", "reviewbot.pytarget",
