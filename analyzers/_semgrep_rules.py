@@ -1,5 +1,6 @@
-"""semgrep rules: which rule files a scan loads (the built-in pack, then trusted rule files; ``reviewbot.rulepack``
-reads and validates them), writing them for the scan, and semgrep's complaints about them; runs no process."""
+"""semgrep rules: which rule files a scan loads (the built-in pack, then the rule files the adapter was constructed
+with; ``reviewbot.rulepack`` reads and validates them), writing them for the scan, and semgrep's complaints about
+them; runs no process."""
 
 from __future__ import annotations
 
@@ -10,9 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from reviewbot import rulepack
-from reviewbot.analyzers.base import AnalysisContext
 from reviewbot.rulepack import Rule, RuleFile
-
 
 _REGISTRY = re.compile(r"^(?:[prs]/|auto$|supply-chain$|secrets$|https?://)", re.IGNORECASE)
 
@@ -22,19 +21,11 @@ def registry_config(value: str) -> bool:
     return bool(_REGISTRY.match(value.strip()))
 
 
-def trusted_rules(ctx: AnalysisContext) -> list[str]:
-    section = ctx.trusted.get("semgrep")
-    if not isinstance(section, Mapping):
-        return []
-    value = section.get("rules") or ()
-    return [value] if isinstance(value, str) else [str(v) for v in value]
-
-
-def rule_files(ctx: AnalysisContext, *, builtin: bool) -> tuple[list[RuleFile], list[str]]:
-    """Every rule file to load, the built-in pack first, then the trusted paths (files or folders); and one note
-    per pack file that could not be read."""
+def rule_files(extra: Sequence[str], *, builtin: bool) -> tuple[list[RuleFile], list[str]]:
+    """Every rule file to load, the built-in pack first, then the ``extra`` paths (files or folders; registry
+    configs are refused elsewhere); and one note per pack file that could not be read."""
     files, problems = rulepack.pack_files() if builtin else ([], [])
-    for value in trusted_rules(ctx):
+    for value in extra:
         if registry_config(value):
             continue
         path = Path(value).expanduser()
@@ -49,9 +40,9 @@ def rule_files(ctx: AnalysisContext, *, builtin: bool) -> tuple[list[RuleFile], 
     return files, problems
 
 
-def load_rules(ctx: AnalysisContext, *, builtin: bool, exclude: Sequence[str]) -> tuple[list[Rule], list[str]]:
+def load_rules(extra: Sequence[str], *, builtin: bool, exclude: Sequence[str]) -> tuple[list[Rule], list[str]]:
     """The rules to hand semgrep (read and validated by ``reviewbot.rulepack``) and a note per problem."""
-    files, problems = rule_files(ctx, builtin=builtin)
+    files, problems = rule_files(extra, builtin=builtin)
     rules, invalid = rulepack.load(files, exclude)
     return rules, problems + invalid
 

@@ -42,7 +42,7 @@ from typing import Any
 from reviewbot.models import SourceFile
 from reviewbot.analyzers.facts import FactsOptions
 from reviewbot.analyzers.radon import RadonOptions
-from reviewbot.analyzers.semgrep import SemgrepOptions
+from reviewbot.analyzers.semgrep import Semgrep, SemgrepOptions
 
 from reviewbot import analyzers as registry
 from reviewbot.analysis import run_analyzers
@@ -255,18 +255,19 @@ def scenario(
         workdir.mkdir()
         materialize(workdir, files)
         cache = Cache(Path(tmp) / "cache")
-        adapters = [registry.load(n) for n in registry.DEFAULT_ENABLED]
         rules = snapshot_rules(Path(tmp) / "rules")
+        # semgrep runs the snapshot of the pack (builtin off), the same rules the tools' own CLIs get
+        adapters = [Semgrep(rules=[Path(tmp) / "rules"]) if n == "semgrep" else registry.load(n)
+                    for n in registry.DEFAULT_ENABLED]
         options = {
             "semgrep": SemgrepOptions(builtin=False),
             "facts": FactsOptions(descriptions=llm),
             "radon": RadonOptions(maintainability=llm),
         }
-        trusted = {"semgrep": {"rules": [str(Path(tmp) / "rules")]}}
 
         def stage() -> Any:
             return run_analyzers(adapters, files, workdir, options, repo_root=repo_root, rev=None,
-                                 trusted=trusted, cache=cache, jobs=jobs, scope=scope)
+                                 cache=cache, jobs=jobs, scope=scope)
 
         cold, cold_mem, evidence = timed(stage)
         for s in evidence.statuses:

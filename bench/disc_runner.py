@@ -27,7 +27,7 @@ def make_runner(names: Sequence[str], timeout: float = 1800.0) -> Callable[[Sequ
     options = {a.name: a.Options(timeout=timeout) for a in adapters}
 
     def run(files: Sequence[SourceFile], workdir: Path) -> Evidence:
-        return run_analyzers(adapters, files, workdir, options, repo_root=None, rev=None, trusted={}, cache=None)
+        return run_analyzers(adapters, files, workdir, options, repo_root=None, rev=None, cache=None)
 
     return run
 

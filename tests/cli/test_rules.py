@@ -9,8 +9,6 @@ from pathlib import Path
 import pytest
 from reviewbot import rulepack
 from reviewbot.analyzers import _semgrep_rules
-from reviewbot.analyzers.base import AnalysisContext
-from reviewbot.analyzers.semgrep import SemgrepOptions
 from reviewbot.commands.rules import pack
 
 
@@ -125,7 +123,7 @@ def test_the_command_and_the_semgrep_adapter_read_one_pack(tmp_path, cli, fake_p
     r = cli(tmp_path, "rules", "--json")
     assert r.code == 2
     listed = json.loads(r.out)
-    loaded, notes = _semgrep_rules.load_rules(AnalysisContext(tmp_path, SemgrepOptions()), builtin=True, exclude=())
+    loaded, notes = _semgrep_rules.load_rules((), builtin=True, exclude=())
     assert [x["id"] for x in listed["pack"]] == sorted(rule.id for rule in loaded) == ["good-rule", "other-rule"]
     assert listed["problems"] == notes
     assert [p.split(": ", 1)[0] for p in notes] == ["rules/security/bad.yaml", "rules/security/mixed.yaml",
