@@ -12,7 +12,7 @@ from disc_defects import CATALOGUE, Instance
 
 from reviewbot.contracts import DiscriminatorOptions, ReviewInput
 from reviewbot.discriminator.core import Discriminator
-from reviewbot.discriminator.parse import text_hash
+from reviewbot.discriminator.syntax import text_hash
 from reviewbot.models import AnalyzerStatus, Candidate, Comment, Evidence, Finding, Fix, Metric, SourceFile
 from reviewbot.static_reviewer import candidate_from
 
