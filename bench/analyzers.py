@@ -194,13 +194,13 @@ def timed(fn: Callable[[], Any]) -> tuple[float, int, Any]:
 
 def snapshot_rules(dest: Path) -> list[Path]:
     """A copy of reviewbot's rule pack, so that both sides run the same rules even if the pack is edited meanwhile."""
-    from importlib import resources
+    from reviewbot import rulepack
 
     dest.mkdir(parents=True, exist_ok=True)
     out = []
-    for i, rule in enumerate(_rule_files(resources.files("reviewbot.rules"))):
-        target = dest / f"{i:03d}-{rule.name}"
-        target.write_text(rule.read_text(encoding="utf-8"), encoding="utf-8")
+    for i, rule in enumerate(rulepack.pack_files()[0]):
+        target = dest / f"{i:03d}-{rule.label.rsplit('/', 1)[-1]}"
+        target.write_text(rule.text, encoding="utf-8")
         out.append(target)
     return out
 
@@ -226,16 +226,6 @@ def sequential_clis(workdir: Path, files: Sequence[SourceFile], rules: Sequence[
             subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
             out[name] = time.monotonic() - start
     return out
-
-
-def _rule_files(node: Any) -> list[Any]:
-    found = []
-    for child in node.iterdir():
-        if child.is_dir() and not child.name.startswith(("_", ".")):
-            found += _rule_files(child)
-        elif child.name.endswith((".yaml", ".yml")):
-            found.append(child)
-    return sorted(found, key=str)
 
 
 def scenario(
