@@ -8,7 +8,7 @@ changed files). pylint skips checkers whose messages are all disabled, which is 
 Trust: pylint executes the ``init-hook`` of any rc file it discovers from its working directory (``pylintrc``,
 ``.pylintrc``, ``pyproject.toml``, ``setup.cfg``, ``tox.ini``, parents included) and imports ``load-plugins``
 modules. So it runs as a subprocess, from an empty temporary directory, with ``--rcfile`` naming an empty file of
-ours (or the rc file of the *trusted* config), the allow-listed environment (no ``PYLINTRC``, no ``PYTHONPATH``)
+ours (or the rc file the adapter was constructed with: never one from a config), the allow-listed environment (no ``PYLINTRC``, no ``PYTHONPATH``)
 and ``--persistent=n``. While it lints, pylint puts the directories of the linted files first on ``sys.path`` and
 imports lazily (isort, for one): it runs in an isolated interpreter whose import guard never imports a module from
 the scratch tree or the repository (``procs.python``), so a reviewed ``isort.py`` or ``tokenize.py`` is only read.
@@ -33,7 +33,7 @@ import json
 import re
 import tempfile
 import tokenize
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from importlib import metadata
 from pathlib import Path
@@ -78,10 +78,11 @@ def decode_exit(status: int) -> list[str]:
 
 
 class PylintOptions(BaseOptions):
-    """``[tool.reviewbot.pylint]``. An rc file is honoured only from the trusted config (``trusted['pylint']``)."""
+    """``[tool.reviewbot.pylint]``. No key names an rc file: one is a constructor argument (``Pylint(rcfile=...)``),
+    which the review never passes."""
 
     timeout: float = 300.0  # seconds per batch: large diffs need more than the base default
-    profile: Literal["defects", "all"] = "defects"  # "all": pylint's defaults (or the trusted rcfile's)
+    profile: Literal["defects", "all"] = "defects"  # "all": pylint's defaults (or the constructor's rcfile's)
     enable: tuple[str, ...] = ()  # added to the profile (message ids or symbols)
     disable: tuple[str, ...] = ()  # removed from it
 
@@ -94,6 +95,11 @@ class Pylint:
     cost_per_kloc: ClassVar[float] = 0.9  # CPU seconds per 1000 lines on the stdlib (base.Traits)
     startup_s: ClassVar[float] = 1.0
 
+    def __init__(self, rcfile: str | Path | None = None) -> None:
+        """``rcfile``: a pylint rc file to use instead of an empty one (benchmarks and tests: the review's config
+        cannot name a file for a tool to load, and an rc file runs code through its ``init-hook``)."""
+        self.rcfile: Path | None = Path(rcfile).expanduser().absolute() if rcfile else None
+
     def version(self) -> str:
         parts = []
         for dist in ("pylint", "astroid"):
@@ -104,8 +110,8 @@ class Pylint:
         return " ".join(parts) + f" py{_source.RUNNING}"
 
     def settings_key(self, ctx: AnalysisContext) -> str:
-        """Cache-key material beyond the options: the trusted rc file's content."""
-        rcfile = _trusted_rcfile(ctx)
+        """Cache-key material beyond the options: the rc file's content."""
+        rcfile = self.rcfile
         if rcfile is None:
             return ""
         try:
@@ -125,9 +131,9 @@ class Pylint:
         notes += unparsable
         if not items:
             return AnalyzerResult(notes=tuple(notes))
-        rcfile = _trusted_rcfile(ctx)
+        rcfile = self.rcfile
         if rcfile is not None and not rcfile.is_file():
-            return AnalyzerResult(error=f"rcfile {rcfile} from the trusted config does not exist", notes=tuple(notes))
+            return AnalyzerResult(error=f"rcfile {rcfile} does not exist", notes=tuple(notes))
         with tempfile.TemporaryDirectory(prefix="reviewbot-pylint-") as tmp:
             if rcfile is None:
                 rcfile = Path(tmp) / "empty.pylintrc"
@@ -275,13 +281,6 @@ def _versioned(finding: Finding, module: str) -> Finding:
     severity = Severity.WARNING if finding.severity is Severity.ERROR else finding.severity
     note = f" (depends on the Python version: judged with {_source.RUNNING}'s standard library, module {module})"
     return replace(finding, severity=severity, message=finding.message + note)
-
-
-def _trusted_rcfile(ctx: AnalysisContext) -> Path | None:
-    section = ctx.trusted.get("pylint")
-    if not isinstance(section, Mapping) or not section.get("rcfile"):
-        return None
-    return Path(str(section["rcfile"])).expanduser().absolute()
 
 
 def _unpacking_targets(text: str) -> set[tuple[int, int]]:
