@@ -27,6 +27,7 @@ import hashlib
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -180,7 +181,7 @@ def metrics(case: MergedCase, report: Mapping[str, Any], added: Mapping[str, int
 
 
 def run(cases: Sequence[MergedCase], snapshots: Path, work: Path, as_json: Path | None, show: bool,
-        jobs: int) -> int:
+        jobs: int, reviewbot: Sequence[str]) -> int:
     snaps = {p: snapshot(slug, snapshots) for p, slug in PROJECTS.items() if any(c.project == p for c in cases)}
     missing = sorted(PROJECTS[p] for p, s in snaps.items() if s is None)
     if missing:
@@ -188,7 +189,6 @@ def run(cases: Sequence[MergedCase], snapshots: Path, work: Path, as_json: Path 
               f"repositories owner+name/repo; set REVIEWBOT_SNAPSHOTS or --snapshots)")
         return 0
     labels = scoring.load_labels(LABELS_FILE)
-    reviewbot = [str(Path(sys.executable).with_name("reviewbot"))]
 
     def one(case: MergedCase) -> tuple[MergedCase, dict[str, Any], dict[str, int], float]:
         snap = snaps[case.project]
@@ -262,6 +262,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                     help="run: write the added lines and the full reports here; score: read them")
     ap.add_argument("--show", action="store_true", help="print every posted comment with its label key")
     ap.add_argument("-j", "--jobs", type=int, default=2, help="reviews run in parallel")
+    ap.add_argument("--reviewbot", default=str(Path(sys.executable).with_name("reviewbot")),
+                    help="the command that runs reviewbot (e.g. another checkout's: 'env PYTHONPATH=DIR python -m "
+                         "reviewbot'); default: this venv's")
     args = ap.parse_args(argv)
     if args.command == "select":
         return select(args.snapshots, args.per_project)
@@ -270,7 +273,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.json is None:
             ap.error("score needs --json FILE (written by run --json)")
         return score(cases, args.json, args.show)
-    return run(cases, args.snapshots, args.work, args.json, args.show, args.jobs)
+    return run(cases, args.snapshots, args.work, args.json, args.show, args.jobs, shlex.split(args.reviewbot))
 
 
 if __name__ == "__main__":
