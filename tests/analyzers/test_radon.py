@@ -154,3 +154,16 @@ def test_overloads_added_to_a_function_leave_it_paired_with_its_old_self() -> No
     impl = next(m for m in res.metrics if m.symbol == "convert" and m.name == "cc" and m.after == 12.0)
     assert impl.before == 14.0  # measured against the old implementation: not new, and simpler than before
     assert res.findings == ()
+
+
+def test_a_function_tipped_over_the_threshold_by_a_small_change_is_info() -> None:
+    """The change adds two branches to a function of 10: it crosses the threshold, but the complexity is not the
+    change's doing. A warning (posted) only for new functions or a crossing by cc_jump or more."""
+    res = Radon().analyze([changed("pkg/m.py", branches("near", 11), branches("near", 9))],
+                          AnalysisContext(Path("/x"), RadonOptions()))
+    (near,) = res.findings
+    assert near.message.startswith("near() went from 10 (B) to 12 (C)")
+    assert near.rule_id == "complexity-threshold" and near.severity is Severity.INFO
+    strict = Radon().analyze([changed("pkg/m.py", branches("near", 11), branches("near", 9))],
+                             AnalysisContext(Path("/x"), RadonOptions(cc_jump=2)))
+    assert strict.findings[0].severity is Severity.WARNING  # crossed and grew by cc_jump (2)
