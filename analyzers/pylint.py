@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 from reviewbot import procs
-from reviewbot.analyzers import _dynamic_names, _name_fallbacks, _source
+from reviewbot.analyzers import _dynamic_names, _name_fallbacks, _rebinding, _source
 from reviewbot.analyzers._pylint_messages import CONFIG_MESSAGES, DEFECTS, SURE
 from reviewbot.analyzers.base import AnalysisContext, SourceFile
 from reviewbot.analyzers.base import Options as BaseOptions
@@ -173,6 +173,7 @@ class Pylint:
         unpacked: dict[str, set[tuple[int, int]]] = {}
         dynamic: dict[str, str | None] = {}  # path -> how the module binds names at run time (_dynamic_names)
         fallbacks: dict[str, _name_fallbacks.Module] = {}
+        rebinding: dict[str, _rebinding.Module] = {}
         contradicted = 0
         findings: list[Finding] = []
         silenced: list[Silenced] = []
@@ -209,6 +210,11 @@ class Pylint:
                 if fallbacks[sf.path].contradicted(str(msg["symbol"]), str(msg.get("message", "")),
                                                    int(msg.get("line") or 0)):
                     contradicted += 1
+                    continue
+            if str(msg.get("symbol", "")) in _rebinding.RULES:
+                if sf.path not in rebinding:
+                    rebinding[sf.path] = _rebinding.Module(sf.text)
+                if rebinding[sf.path].deliberate(str(msg.get("message", "")), int(msg.get("line") or 0)):
                     continue
             finding = _finding(msg, sf)
             module = stdlib.get((sf.path, finding.line, finding.column, finding.rule_id))
