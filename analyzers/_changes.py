@@ -1,10 +1,14 @@
 """Which definitions a change touched: pair the pre-image's and post-image's defs by qualified name and keep the
-pairs that were added, removed, or whose text (or added lines) changed. Shared by radon and facts."""
+pairs that were added, removed, or whose text (or added lines) changed. Shared by radon and facts.
+
+``@overload`` stubs are paired among themselves, apart from the implementation: a change that adds overloads to a
+function pairs its implementation with the old one (not the first stub), so the function is not taken for new."""
 
 from __future__ import annotations
 
 import bisect
 import functools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -32,14 +36,30 @@ def _text(lines: Sequence[str], span: Span) -> str:
     )
 
 
-def _keyed(spans: Sequence[Span]) -> dict[tuple[str, int], Span]:
-    """Duplicate names (conditional defs, property setters) are told apart by their order of appearance."""
+_OVERLOAD = re.compile(r"\s*@\s*(?:[A-Za-z_][\w.]*\.)?overload\b")
+_DEF = re.compile(r"\s*(?:async\s+)?(?:def|class)\b")
+
+
+def _is_overload(lines: Sequence[str], span: Span) -> bool:
+    """Whether the def's decorators (the lines from its first line to its ``def``) include ``@overload``."""
+    for n in range(span.line, min(span.end_line, len(lines)) + 1):
+        if _DEF.match(lines[n - 1]):
+            return False
+        if _OVERLOAD.match(lines[n - 1]):
+            return True
+    return False
+
+
+def _keyed(spans: Sequence[Span], lines: Sequence[str] = ()) -> dict[tuple[str, int], Span]:
+    """Duplicate names (conditional defs, property setters) are told apart by their order of appearance; ``@overload``
+    stubs (recognised in ``lines``) are counted apart from the other defs of their name."""
     seen: dict[str, int] = {}
     out: dict[tuple[str, int], Span] = {}
     for span in sorted(spans, key=lambda s: (s.line, s.end_line)):
-        n = seen.get(span.name, 0)
-        seen[span.name] = n + 1
-        out[(span.name, n)] = span
+        name = f"{span.name} @overload" if lines and _is_overload(lines, span) else span.name
+        n = seen.get(name, 0)
+        seen[name] = n + 1
+        out[(name, n)] = span
     return out
 
 
@@ -50,14 +70,14 @@ def touched(sf: SourceFile, after: Sequence[Span], before: Sequence[Span]) -> li
     Without one (an added file, or a patch with no pre-image), every def an added line or hunk falls in counts;
     an added file with no line information at all counts whole.
     """
-    after_by = _keyed(after)
+    new_lines = sf.text.splitlines()
+    after_by = _keyed(after, new_lines)
     if sf.before is None:
         if not sf.added_lines and not sf.hunks:
             return [(None, span) for span in after_by.values()]
         return [(None, span) for span in after_by.values() if _hit(sf, span)]
-    before_by = _keyed(before)
-    new_lines = sf.text.splitlines()
     old_lines = sf.before.splitlines()
+    before_by = _keyed(before, old_lines)
     out: list[tuple[Span | None, Span | None]] = []
     for key, span in after_by.items():
         old = before_by.get(key)

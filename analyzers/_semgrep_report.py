@@ -8,9 +8,9 @@ from typing import Any
 
 from reviewbot.analyzers import _source
 from reviewbot.analyzers._focus import Focus
-from reviewbot.analyzers._semgrep_rules import Rule
 from reviewbot.analyzers.base import SourceFile
 from reviewbot.models import Confidence, Finding, Fix, Severity, finding_fingerprint
+from reviewbot.rulepack import Rule
 
 _SEVERITY = {
     "ERROR": Severity.ERROR,

@@ -1,24 +1,19 @@
-"""semgrep rules: reads the built-in pack and trusted rule files, writes them for a scan; runs no process."""
+"""semgrep rules: which rule files a scan loads (the built-in pack, then the rule files the adapter was constructed
+with; ``reviewbot.rulepack`` reads and validates them), writing them for the scan, and semgrep's complaints about
+them; runs no process."""
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from reviewbot.analyzers.base import AnalysisContext
+from reviewbot import rulepack
+from reviewbot.rulepack import Rule, RuleFile
 
 _REGISTRY = re.compile(r"^(?:[prs]/|auto$|supply-chain$|secrets$|https?://)", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    origin: str  # the file it came from
-    body: dict[str, Any]
 
 
 def registry_config(value: str) -> bool:
@@ -26,82 +21,30 @@ def registry_config(value: str) -> bool:
     return bool(_REGISTRY.match(value.strip()))
 
 
-def trusted_rules(ctx: AnalysisContext) -> list[str]:
-    section = ctx.trusted.get("semgrep")
-    if not isinstance(section, Mapping):
-        return []
-    value = section.get("rules") or ()
-    return [value] if isinstance(value, str) else [str(v) for v in value]
-
-
-def _builtin_files() -> Iterator[tuple[str, str]]:
-    from importlib import resources
-
-    def walk(node: Any, prefix: str) -> Iterator[tuple[str, str]]:
-        for child in sorted(node.iterdir(), key=lambda c: c.name):
-            if child.name.startswith((".", "_")):
-                continue
-            if child.is_dir():
-                yield from walk(child, f"{prefix}{child.name}/")
-            elif child.name.endswith((".yaml", ".yml")):
-                yield f"reviewbot.rules:{prefix}{child.name}", child.read_text(encoding="utf-8")
-
-    try:
-        yield from walk(resources.files("reviewbot.rules"), "")
-    except (ModuleNotFoundError, OSError):
-        return
-
-
-def rule_texts(ctx: AnalysisContext, *, builtin: bool) -> Iterator[tuple[str, str]]:
-    """(label, text) of every rule file to load: the built-in pack, then the trusted paths (files or folders)."""
-    if builtin:
-        yield from _builtin_files()
-    for value in trusted_rules(ctx):
+def rule_files(extra: Sequence[str], *, builtin: bool) -> tuple[list[RuleFile], list[str]]:
+    """Every rule file to load, the built-in pack first, then the ``extra`` paths (files or folders; registry
+    configs are refused elsewhere); and one note per pack file that could not be read."""
+    files, problems = rulepack.pack_files() if builtin else ([], [])
+    for value in extra:
         if registry_config(value):
             continue
         path = Path(value).expanduser()
         if path.is_dir():
             for f in sorted(path.rglob("*")):
                 if f.suffix in (".yaml", ".yml") and f.is_file() and not any(p.startswith(".") for p in f.parts[-2:]):
-                    yield str(f), f.read_text(encoding="utf-8", errors="replace")
+                    files.append(RuleFile(str(f), f.read_text(encoding="utf-8", errors="replace")))
         elif path.is_file():
-            yield str(path), path.read_text(encoding="utf-8", errors="replace")
+            files.append(RuleFile(str(path), path.read_text(encoding="utf-8", errors="replace")))
         else:
-            yield str(path), ""
+            files.append(RuleFile(str(path), ""))
+    return files, problems
 
 
-def load_rules(ctx: AnalysisContext, *, builtin: bool, exclude: Sequence[str]) -> tuple[list[Rule], list[str]]:
-    import yaml
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    rules: list[Rule] = []
-    notes: list[str] = []
-    seen: dict[str, str] = {}
-    for label, text in rule_texts(ctx, builtin=builtin):
-        if not text:
-            notes.append(f"rule path {label} does not exist or is empty")
-            continue
-        try:
-            data = yaml.load(text, Loader=loader)
-        except yaml.YAMLError as exc:
-            notes.append(f"{label}: not valid YAML ({' '.join(str(exc).split())[:200]}); not loaded")
-            continue
-        if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
-            notes.append(f"{label}: no 'rules' list; not loaded")
-            continue
-        for body in data["rules"]:
-            rule_id = str(body.get("id", "")) if isinstance(body, dict) else ""
-            if not rule_id:
-                notes.append(f"{label}: a rule without an id; not loaded")
-                continue
-            if rule_id in exclude:
-                continue
-            if rule_id in seen:
-                notes.append(f"{label}: rule id {rule_id!r} already loaded from {seen[rule_id]}; skipped")
-                continue
-            seen[rule_id] = label
-            rules.append(Rule(rule_id, label, body))
-    return rules, notes
+def load_rules(extra: Sequence[str], *, builtin: bool, exclude: Sequence[str]) -> tuple[list[Rule], list[str]]:
+    """The rules to hand semgrep (read and validated by ``reviewbot.rulepack``) and a note per problem."""
+    files, problems = rule_files(extra, builtin=builtin)
+    rules, invalid = rulepack.load(files, exclude)
+    return rules, problems + invalid
 
 
 def write_rules(path: Path, rules: Sequence[Rule]) -> None:

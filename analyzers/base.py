@@ -8,10 +8,10 @@ input: a file that does not parse, a tool that crashes or times out, or a missin
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, ClassVar, Literal, Protocol
+from typing import ClassVar, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
@@ -31,13 +31,15 @@ class Options(BaseModel):
 @dataclass(frozen=True)
 class AnalysisContext:
     """Where and how to analyze. ``workdir`` holds each file's post-image at ``workdir / path``: a scratch copy
-    made by reviewbot, never the user's tree, so tools can run on real files without touching (or trusting) it."""
+    made by reviewbot, never the user's tree, so tools can run on real files without touching (or trusting) it.
+
+    Nothing here names a file for a tool to load: an adapter that can take one (a pylint rc file, extra semgrep
+    rule files) takes it as a constructor argument, and the review constructs every adapter without arguments."""
 
     workdir: Path
     options: Options
     repo_root: Path | None = None  # the repository, read-only (e.g. `git grep` for call sites); None for a bare patch
     rev: str | None = None  # revision of the post-image in repo_root; None means the working tree
-    trusted: Mapping[str, Any] = field(default_factory=dict)  # settings from the trusted config (rcfile, rule paths)
     # What of each file the review reports on: all of it, or only its hunks (added and context lines). An adapter
     # may skip work that cannot produce a finding inside the scope (semgrep leaves untouched function bodies out).
     scope: Literal["file", "hunks"] = "file"
@@ -81,7 +83,8 @@ class Traits:
     # discriminator re-analyses patched fixes.
     prompt_only: tuple[str, ...] = ()
     reanalyzed: bool = True  # re-run on the discriminator's patched variants (False: it feeds prompts only)
-    # Cache-key material beyond the options (e.g. rule file contents); None: the whole trusted mapping counts.
+    # Cache-key material beyond the options and the version: what else decides the results, e.g. the content of
+    # the rule files the adapter was constructed with; None: nothing else does.
     settings_key: Callable[[AnalysisContext], str] | None = field(default=None, compare=False)
     # A key for caching a not-per-file adapter as a whole (None from it: do not cache); None: never cached.
     cache_key: Callable[[Sequence[SourceFile], AnalysisContext], str | None] | None = field(

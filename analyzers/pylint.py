@@ -8,7 +8,7 @@ changed files). pylint skips checkers whose messages are all disabled, which is 
 Trust: pylint executes the ``init-hook`` of any rc file it discovers from its working directory (``pylintrc``,
 ``.pylintrc``, ``pyproject.toml``, ``setup.cfg``, ``tox.ini``, parents included) and imports ``load-plugins``
 modules. So it runs as a subprocess, from an empty temporary directory, with ``--rcfile`` naming an empty file of
-ours (or the rc file of the *trusted* config), the allow-listed environment (no ``PYLINTRC``, no ``PYTHONPATH``)
+ours (or the rc file the adapter was constructed with: never one from a config), the allow-listed environment (no ``PYLINTRC``, no ``PYTHONPATH``)
 and ``--persistent=n``. While it lints, pylint puts the directories of the linted files first on ``sys.path`` and
 imports lazily (isort, for one): it runs in an isolated interpreter whose import guard never imports a module from
 the scratch tree or the repository (``procs.python``), so a reviewed ``isort.py`` or ``tokenize.py`` is only read.
@@ -33,14 +33,14 @@ import json
 import re
 import tempfile
 import tokenize
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from importlib import metadata
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 from reviewbot import procs
-from reviewbot.analyzers import _dynamic_names, _name_fallbacks, _source
+from reviewbot.analyzers import _dynamic_names, _name_fallbacks, _rebinding, _source
 from reviewbot.analyzers._pylint_messages import CONFIG_MESSAGES, DEFECTS, SURE
 from reviewbot.analyzers.base import AnalysisContext, SourceFile
 from reviewbot.analyzers.base import Options as BaseOptions
@@ -78,10 +78,11 @@ def decode_exit(status: int) -> list[str]:
 
 
 class PylintOptions(BaseOptions):
-    """``[tool.reviewbot.pylint]``. An rc file is honoured only from the trusted config (``trusted['pylint']``)."""
+    """``[tool.reviewbot.pylint]``. No key names an rc file: one is a constructor argument (``Pylint(rcfile=...)``),
+    which the review never passes."""
 
     timeout: float = 300.0  # seconds per batch: large diffs need more than the base default
-    profile: Literal["defects", "all"] = "defects"  # "all": pylint's defaults (or the trusted rcfile's)
+    profile: Literal["defects", "all"] = "defects"  # "all": pylint's defaults (or the constructor's rcfile's)
     enable: tuple[str, ...] = ()  # added to the profile (message ids or symbols)
     disable: tuple[str, ...] = ()  # removed from it
 
@@ -94,6 +95,11 @@ class Pylint:
     cost_per_kloc: ClassVar[float] = 0.9  # CPU seconds per 1000 lines on the stdlib (base.Traits)
     startup_s: ClassVar[float] = 1.0
 
+    def __init__(self, rcfile: str | Path | None = None) -> None:
+        """``rcfile``: a pylint rc file to use instead of an empty one (benchmarks and tests: the review's config
+        cannot name a file for a tool to load, and an rc file runs code through its ``init-hook``)."""
+        self.rcfile: Path | None = Path(rcfile).expanduser().absolute() if rcfile else None
+
     def version(self) -> str:
         parts = []
         for dist in ("pylint", "astroid"):
@@ -104,8 +110,8 @@ class Pylint:
         return " ".join(parts) + f" py{_source.RUNNING}"
 
     def settings_key(self, ctx: AnalysisContext) -> str:
-        """Cache-key material beyond the options: the trusted rc file's content."""
-        rcfile = _trusted_rcfile(ctx)
+        """Cache-key material beyond the options: the rc file's content."""
+        rcfile = self.rcfile
         if rcfile is None:
             return ""
         try:
@@ -125,9 +131,9 @@ class Pylint:
         notes += unparsable
         if not items:
             return AnalyzerResult(notes=tuple(notes))
-        rcfile = _trusted_rcfile(ctx)
+        rcfile = self.rcfile
         if rcfile is not None and not rcfile.is_file():
-            return AnalyzerResult(error=f"rcfile {rcfile} from the trusted config does not exist", notes=tuple(notes))
+            return AnalyzerResult(error=f"rcfile {rcfile} does not exist", notes=tuple(notes))
         with tempfile.TemporaryDirectory(prefix="reviewbot-pylint-") as tmp:
             if rcfile is None:
                 rcfile = Path(tmp) / "empty.pylintrc"
@@ -167,6 +173,7 @@ class Pylint:
         unpacked: dict[str, set[tuple[int, int]]] = {}
         dynamic: dict[str, str | None] = {}  # path -> how the module binds names at run time (_dynamic_names)
         fallbacks: dict[str, _name_fallbacks.Module] = {}
+        rebinding: dict[str, _rebinding.Module] = {}
         contradicted = 0
         findings: list[Finding] = []
         silenced: list[Silenced] = []
@@ -203,6 +210,11 @@ class Pylint:
                 if fallbacks[sf.path].contradicted(str(msg["symbol"]), str(msg.get("message", "")),
                                                    int(msg.get("line") or 0)):
                     contradicted += 1
+                    continue
+            if str(msg.get("symbol", "")) in _rebinding.RULES:
+                if sf.path not in rebinding:
+                    rebinding[sf.path] = _rebinding.Module(sf.text)
+                if rebinding[sf.path].deliberate(str(msg.get("message", "")), int(msg.get("line") or 0)):
                     continue
             finding = _finding(msg, sf)
             module = stdlib.get((sf.path, finding.line, finding.column, finding.rule_id))
@@ -275,13 +287,6 @@ def _versioned(finding: Finding, module: str) -> Finding:
     severity = Severity.WARNING if finding.severity is Severity.ERROR else finding.severity
     note = f" (depends on the Python version: judged with {_source.RUNNING}'s standard library, module {module})"
     return replace(finding, severity=severity, message=finding.message + note)
-
-
-def _trusted_rcfile(ctx: AnalysisContext) -> Path | None:
-    section = ctx.trusted.get("pylint")
-    if not isinstance(section, Mapping) or not section.get("rcfile"):
-        return None
-    return Path(str(section["rcfile"])).expanduser().absolute()
 
 
 def _unpacking_targets(text: str) -> set[tuple[int, int]]:

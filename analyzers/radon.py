@@ -7,7 +7,8 @@ in a child process (``_radon_worker``) that reports source by source; each sourc
 noted, and a new child carries on with the next one.
 
 A Finding when a changed function crosses ``cc_threshold`` or its complexity grows by ``cc_jump`` or more
-("parse() went from 6 (B) to 17 (C)"). ``assert`` statements are not counted as branches (``count_asserts``).
+("parse() went from 6 (B) to 17 (C)"): a warning for a new function above the threshold or one that crosses it
+growing by ``cc_jump`` or more, info otherwise (a function near the threshold tipped over by a small change). ``assert`` statements are not counted as branches (``count_asserts``).
 """
 
 from __future__ import annotations
@@ -275,6 +276,10 @@ def _complexity_finding(
     jumped = before is not None and after - before >= opts.cc_jump
     if not (crossed or jumped):
         return None
+    # A warning (posted by default) when the change wrote the complexity: a new function above the threshold, or one
+    # that crossed it while growing by cc_jump or more. A function that was already near the threshold and tipped
+    # over with a small addition is noted at info level: the change barely touched what makes it complex.
+    warn = crossed and (before is None or jumped)
     short = span.name.rsplit(".", 1)[-1]
     if before is None:
         message = f"new function {short}() has cyclomatic complexity {after} ({cc_rank(after)})"
@@ -288,7 +293,7 @@ def _complexity_finding(
         path=sf.path,
         line=def_line,
         end_line=def_line,
-        severity=Severity.WARNING if crossed else Severity.INFO,
+        severity=Severity.WARNING if warn else Severity.INFO,
         confidence=Confidence.HIGH,
         message=message,
         fingerprint=finding_fingerprint("radon", rule, sf.path, _source.code_at(sf.text, def_line, def_line)),

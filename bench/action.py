@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import action_replay as ar  # noqa: E402
 
 from tests.github.fake_github import FakeGitHub  # noqa: E402
+from tests.github.pr_repo import PrRepo  # noqa: E402
 
 REPO = "octo/demo"
 TOKEN = "ghs_bench_token"
@@ -87,34 +88,6 @@ def module(i: int, *, head: bool, push: int = 0) -> str:
     if push:
         body += ["", f"def pushed_{i}_{push}(a, b):", "    if a == None:", "        return b", "    return a", ""]
     return "\n".join(body) + "\n"
-
-
-class PrRepo:
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        root.mkdir(parents=True)
-        self.git("init", "-q", "-b", "main")
-        for k, v in (("user.email", "b@example.com"), ("user.name", "bench"), ("commit.gpgsign", "false")):
-            self.git("config", k, v)
-
-    def git(self, *args: str) -> str:
-        return subprocess.run(["git", *args], cwd=self.root, check=True, capture_output=True, text=True).stdout
-
-    def commit(self, files: dict[str, str], message: str) -> str:
-        for rel, content in files.items():
-            (self.root / rel).parent.mkdir(parents=True, exist_ok=True)
-            (self.root / rel).write_text(content, encoding="utf-8")
-        self.git("add", "-A")
-        self.git("commit", "-q", "-m", message)
-        return self.git("rev-parse", "HEAD").strip()
-
-    def diff(self, base: str, head: str) -> str:
-        return self.git("diff", "--no-color", "-M", f"{base}...{head}")
-
-    def text_at(self, sha: str, path: str) -> str | None:
-        proc = subprocess.run(["git", "cat-file", "-p", f"{sha}:{path}"], cwd=self.root, capture_output=True,
-                              text=True, check=False)
-        return proc.stdout if proc.returncode == 0 else None
 
 
 def event(number: int, base: str, head: str, action: str) -> dict[str, Any]:

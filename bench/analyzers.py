@@ -42,7 +42,7 @@ from typing import Any
 from reviewbot.models import SourceFile
 from reviewbot.analyzers.facts import FactsOptions
 from reviewbot.analyzers.radon import RadonOptions
-from reviewbot.analyzers.semgrep import SemgrepOptions
+from reviewbot.analyzers.semgrep import Semgrep, SemgrepOptions
 
 from reviewbot import analyzers as registry
 from reviewbot.analysis import run_analyzers
@@ -194,13 +194,13 @@ def timed(fn: Callable[[], Any]) -> tuple[float, int, Any]:
 
 def snapshot_rules(dest: Path) -> list[Path]:
     """A copy of reviewbot's rule pack, so that both sides run the same rules even if the pack is edited meanwhile."""
-    from importlib import resources
+    from reviewbot import rulepack
 
     dest.mkdir(parents=True, exist_ok=True)
     out = []
-    for i, rule in enumerate(_rule_files(resources.files("reviewbot.rules"))):
-        target = dest / f"{i:03d}-{rule.name}"
-        target.write_text(rule.read_text(encoding="utf-8"), encoding="utf-8")
+    for i, rule in enumerate(rulepack.pack_files()[0]):
+        target = dest / f"{i:03d}-{rule.label.rsplit('/', 1)[-1]}"
+        target.write_text(rule.text, encoding="utf-8")
         out.append(target)
     return out
 
@@ -228,16 +228,6 @@ def sequential_clis(workdir: Path, files: Sequence[SourceFile], rules: Sequence[
     return out
 
 
-def _rule_files(node: Any) -> list[Any]:
-    found = []
-    for child in node.iterdir():
-        if child.is_dir() and not child.name.startswith(("_", ".")):
-            found += _rule_files(child)
-        elif child.name.endswith((".yaml", ".yml")):
-            found.append(child)
-    return sorted(found, key=str)
-
-
 def scenario(
     name: str,
     files: list[SourceFile],
@@ -255,18 +245,19 @@ def scenario(
         workdir.mkdir()
         materialize(workdir, files)
         cache = Cache(Path(tmp) / "cache")
-        adapters = [registry.load(n) for n in registry.DEFAULT_ENABLED]
         rules = snapshot_rules(Path(tmp) / "rules")
+        # semgrep runs the snapshot of the pack (builtin off), the same rules the tools' own CLIs get
+        adapters = [Semgrep(rules=[Path(tmp) / "rules"]) if n == "semgrep" else registry.load(n)
+                    for n in registry.DEFAULT_ENABLED]
         options = {
             "semgrep": SemgrepOptions(builtin=False),
             "facts": FactsOptions(descriptions=llm),
             "radon": RadonOptions(maintainability=llm),
         }
-        trusted = {"semgrep": {"rules": [str(Path(tmp) / "rules")]}}
 
         def stage() -> Any:
             return run_analyzers(adapters, files, workdir, options, repo_root=repo_root, rev=None,
-                                 trusted=trusted, cache=cache, jobs=jobs, scope=scope)
+                                 cache=cache, jobs=jobs, scope=scope)
 
         cold, cold_mem, evidence = timed(stage)
         for s in evidence.statuses:

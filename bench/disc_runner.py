@@ -12,7 +12,7 @@ from disc_defects import CATALOGUE, Instance
 
 from reviewbot.contracts import DiscriminatorOptions, ReviewInput
 from reviewbot.discriminator.core import Discriminator
-from reviewbot.discriminator.parse import text_hash
+from reviewbot.discriminator.syntax import text_hash
 from reviewbot.models import AnalyzerStatus, Candidate, Comment, Evidence, Finding, Fix, Metric, SourceFile
 from reviewbot.static_reviewer import candidate_from
 
@@ -27,7 +27,7 @@ def make_runner(names: Sequence[str], timeout: float = 1800.0) -> Callable[[Sequ
     options = {a.name: a.Options(timeout=timeout) for a in adapters}
 
     def run(files: Sequence[SourceFile], workdir: Path) -> Evidence:
-        return run_analyzers(adapters, files, workdir, options, repo_root=None, rev=None, trusted={}, cache=None)
+        return run_analyzers(adapters, files, workdir, options, repo_root=None, rev=None, cache=None)
 
     return run
 

@@ -22,7 +22,6 @@ The cache defaults to $XDG_CACHE_HOME/reviewbot-bench/static_real; ``run`` skips
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import shutil
@@ -32,30 +31,21 @@ import tarfile
 import tempfile
 import time
 import zipfile
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from packaging.utils import InvalidSdistFilename, canonicalize_name, canonicalize_version, parse_sdist_filename
 
+import static_scoring as scoring
+from static_scoring import (  # noqa: F401  (re-exported: the names this script has always offered)
+    HEADER, KINDS, NAME_RULES, VERDICTS, CaseMetrics, Labels, line_hash, parse_numstat, row, show, summarize, totals)
+
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "static_real"
 PAIRS_FILE = DATA / "pairs.json"
 LABELS_FILE = DATA / "labels.json"
-VERDICTS = ("useful", "nit", "wrong")
-KINDS = ("source", "tests", "data")
-# pylint messages about names and redefinitions (target 3: never posted at warning/error on a fixture or test data)
-NAME_RULES = frozenset({
-    "undefined-variable", "undefined-all-variable", "used-before-assignment", "possibly-used-before-assignment",
-    "function-redefined", "redefined-outer-name", "redefined-builtin", "reimported", "unused-import",
-    "unused-variable", "nonlocal-without-binding", "global-variable-undefined", "undefined-loop-variable",
-})
-TARGET_CHANGES_WITH_COMMENT = 0.10
-TARGET_PER_KLOC = 1.0
-
-
 def default_cache() -> Path:
     root = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(root) / "reviewbot-bench" / "static_real"
@@ -166,99 +156,18 @@ def prepare(pair: Pair, sdists: Path, repos: Path) -> Path | None:
     return repo
 
 
-def parse_numstat(text: str) -> dict[str, int]:
-    """``git diff --numstat`` output -> {python path: added lines} (binary rows count 0)."""
-    out: dict[str, int] = {}
-    for row in text.splitlines():
-        parts = row.split("\t")
-        if len(parts) == 3 and parts[2].endswith((".py", ".pyi")):
-            out[parts[2]] = int(parts[0]) if parts[0].isdigit() else 0
-    return out
-
-
-def line_hash(text: str) -> str:
-    """A short hash of a line's text with its whitespace normalised (stable across re-indentation)."""
-    return hashlib.sha1(" ".join(text.split()).encode()).hexdigest()[:10]
-
-
 def comment_key(pair: Pair, comment: Mapping[str, Any]) -> str:
-    """``project old..new path tool:rule linehash``: the label key of one posted comment (the flagged line is the
-    first line of the comment's ``code``, the post-image text of the commented lines)."""
-    first = (comment.get("code") or "").splitlines()[:1]
-    return f"{pair.id} {comment['path']} {comment['tool']}:{comment['rule']} {line_hash(first[0] if first else '')}"
-
-
-@dataclass(frozen=True)
-class Labels:
-    verdicts: Mapping[str, str] = field(default_factory=dict)
-    fixtures: frozenset[str] = frozenset()  # "project old..new path" of files that are test inputs, by hand
+    """``project old..new path tool:rule linehash``: the label key of one posted comment."""
+    return scoring.comment_key(pair.id, comment)
 
 
 def load_labels(path: Path = LABELS_FILE) -> Labels:
-    if not path.is_file():
-        return Labels()
-    data = json.loads(path.read_text())
-    bad = {k: v for k, v in data.get("labels", {}).items() if v not in VERDICTS}
-    if bad:
-        raise SystemExit(f"{path}: labels must be one of {', '.join(VERDICTS)}: {bad}")
-    return Labels(data.get("labels", {}), frozenset(data.get("fixtures", {})))
-
-
-@dataclass(frozen=True)
-class CaseMetrics:
-    case: str
-    py_files: int
-    added: int
-    posted: int
-    over_budget: int
-    rejected: int
-    kinds: Mapping[str, int]
-    fixture_names: int  # target 3: warning/error name or redefinition comments on fixtures / test data
-    verdicts: Mapping[str, int]
-    unlabelled: tuple[str, ...]
-
-    @property
-    def any_posted(self) -> bool:
-        return self.posted > 0
-
-    @property
-    def per_kloc(self) -> float:
-        return 1000 * self.posted / self.added if self.added else 0.0
+    return scoring.load_labels(path)
 
 
 def case_metrics(pair: Pair, report: Mapping[str, Any], added: Mapping[str, int], labels: Labels) -> CaseMetrics:
     """The numbers of one case from its JSON report and its added Python lines per file."""
-    posted = list(report["comments"])
-    kinds = Counter(c.get("kind", "source") for c in posted)
-    fixture_names = sum(
-        1 for c in posted
-        if c["rule"] in NAME_RULES and c["severity"] in ("warning", "error")
-        and (c.get("kind") == "data" or f"{pair.id} {c['path']}" in labels.fixtures)
-    )
-    keys = [comment_key(pair, c) for c in posted]
-    verdicts = Counter(labels.verdicts[k] for k in keys if k in labels.verdicts)
-    return CaseMetrics(
-        case=pair.id, py_files=len(added), added=sum(added.values()), posted=len(posted),
-        over_budget=len(report.get("over_budget", [])), rejected=len(report.get("rejected", [])),
-        kinds={k: kinds.get(k, 0) for k in KINDS}, fixture_names=fixture_names,
-        verdicts={v: verdicts.get(v, 0) for v in VERDICTS},
-        unlabelled=tuple(k for k in keys if k not in labels.verdicts),
-    )
-
-
-def totals(cases: Sequence[CaseMetrics]) -> dict[str, Any]:
-    n, added, posted = len(cases), sum(c.added for c in cases), sum(c.posted for c in cases)
-    with_comment = sum(c.any_posted for c in cases)
-    return {
-        "cases": n, "py_files": sum(c.py_files for c in cases), "added": added, "posted": posted,
-        "over_budget": sum(c.over_budget for c in cases), "rejected": sum(c.rejected for c in cases),
-        "changes_with_comment": with_comment, "share_with_comment": with_comment / n if n else 0.0,
-        "per_kloc": 1000 * posted / added if added else 0.0,
-        "kinds": {k: sum(c.kinds[k] for c in cases) for k in KINDS},
-        "fixture_names": sum(c.fixture_names for c in cases),
-        "verdicts": {v: sum(c.verdicts[v] for c in cases) for v in VERDICTS},
-        "unlabelled": sum(len(c.unlabelled) for c in cases),
-    }
+    return scoring.case_metrics(pair.id, report, added, labels)
 
 
 def review(repo: Path, reviewbot: Sequence[str]) -> dict[str, Any]:
@@ -288,27 +197,6 @@ def fetch(pairs: Iterable[Pair], sdists: Path) -> int:
     return 1 if failed else 0
 
 
-def _row(c: CaseMetrics | dict[str, Any], label: str) -> str:
-    get = (lambda k: c[k]) if isinstance(c, dict) else (lambda k: getattr(c, k))
-    kinds, verdicts = get("kinds"), get("verdicts")
-    anyp = f"{get('changes_with_comment')}/{get('cases')}" if isinstance(c, dict) else ("yes" if c.any_posted else "no")
-    per = get("per_kloc")
-    return (f"{label:<30} {get('py_files'):>5} {get('added'):>6} {get('posted'):>6} {get('over_budget'):>5} "
-            f"{get('rejected'):>5} {anyp:>6} {per:>6.2f}  {kinds['source']:>3}/{kinds['tests']}/{kinds['data']:<3} "
-            f"{get('fixture_names'):>4}  {verdicts['useful']}/{verdicts['nit']}/{verdicts['wrong']}")
-
-
-HEADER = (f"{'case':<30} {'files':>5} {'added':>6} {'posted':>6} {'over':>5} {'rej':>5} {'any':>6} {'/kloc':>6}  "
-          f"src/tst/dat {'fixt':>4}  use/nit/wrong")
-
-
-def show(pair: Pair, report: Mapping[str, Any]) -> None:
-    for c in report["comments"]:
-        print(f"  - {comment_key(pair, c)}")
-        print(f"    {c['severity']} {c['path']}:{c['line']} [{c.get('kind')}] {c['body'].splitlines()[0][:150]}")
-        print(f"    | {(c.get('code') or '').splitlines()[:1]}")
-
-
 def run(pairs: Sequence[Pair], cache: Path, as_json: Path | None, show_comments: bool) -> int:
     sdists, repos = cache / "sdists", cache / "repos"
     missing = [p.id for p in pairs if not (repos / p.slug / ".git").is_dir()
@@ -330,9 +218,9 @@ def run(pairs: Sequence[Pair], cache: Path, as_json: Path | None, show_comments:
         m = case_metrics(pair, report, added, labels)
         results.append(m)
         cases[pair.id] = {"added": added, "seconds": round(time.monotonic() - started, 1), "report": report}
-        print(_row(m, pair.id), flush=True)
+        print(row(m, pair.id), flush=True)
         if show_comments:
-            show(pair, report)
+            show(pair.id, report)
     summarize(results)
     if as_json is not None:
         as_json.write_text(json.dumps({"totals": totals(results), "cases": cases}, indent=1, default=list) + "\n")
@@ -351,26 +239,11 @@ def score(pairs: Sequence[Pair], saved: Path, show_comments: bool) -> int:
         case = cases[pair.id]
         m = case_metrics(pair, case["report"], case["added"], labels)
         results.append(m)
-        print(_row(m, pair.id))
+        print(row(m, pair.id))
         if show_comments:
-            show(pair, case["report"])
+            show(pair.id, case["report"])
     summarize(results)
     return 0
-
-
-def summarize(results: Sequence[CaseMetrics]) -> None:
-    total = totals(results)
-    print(_row(total, "TOTAL"))
-    print(f"changes with a posted comment: {total['changes_with_comment']}/{total['cases']} = "
-          f"{100 * total['share_with_comment']:.1f} % (target <= {100 * TARGET_CHANGES_WITH_COMMENT:.0f} %)")
-    print(f"posted comments per 1,000 added lines: {total['per_kloc']:.2f} (target <= {TARGET_PER_KLOC:.0f})")
-    print(f"name/redefinition comments at warning+ on fixtures or test data: {total['fixture_names']} (target 0)")
-    v = total["verdicts"]
-    print(f"labels of the posted comments: {v['useful']} useful, {v['nit']} nit, {v['wrong']} wrong, "
-          f"{total['unlabelled']} unlabelled")
-    for m in results:
-        for key in m.unlabelled:
-            print(f"  unlabelled: {key}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

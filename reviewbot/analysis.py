@@ -29,7 +29,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from reviewbot import procs
 from reviewbot.analyzers.base import AnalysisContext, Analyzer, Options, Traits, wants_in_process
@@ -82,7 +82,6 @@ def run_analyzers(
     *,
     repo_root: Path | None,
     rev: str | None,
-    trusted: Mapping[str, Any],
     cache: Cache | None,
     jobs: int | None = None,
     scope: Literal["file", "hunks"] = "file",
@@ -94,10 +93,9 @@ def run_analyzers(
     project's oldest Python (``AnalysisContext.python``). Never raises for an
     analyzer's failure; results are in the order of ``analyzers`` and sorted within."""
     jobs = max(1, jobs or os.cpu_count() or 1)
-    trusted = dict(trusted)
     workdir = workdir.absolute()  # workers run in directories of their own
     repo_root = repo_root.absolute() if repo_root is not None else None
-    where = AnalysisContext(workdir, Options(), repo_root, rev, trusted, scope, python)
+    where = AnalysisContext(workdir, Options(), repo_root, rev, scope, python)
     plans = [_plan(i, a, files, where, options, cache, jobs) for i, a in enumerate(analyzers)]
     tasks = [t for p in plans for t in p.tasks]
     _execute(tasks, jobs)

@@ -9,7 +9,6 @@ hook (``settings_key``, ``cache_key``) only costs the cache. The store itself is
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,9 +91,7 @@ def _file_key(sf: SourceFile) -> list[Any]:
 
 
 def _settings(traits: Traits, ctx: AnalysisContext) -> str:
-    if traits.settings_key is not None:
-        return str(traits.settings_key(ctx))
-    return json.dumps(ctx.trusted, sort_keys=True, default=str)  # unknown adapter: any trusted setting may matter
+    return str(traits.settings_key(ctx)) if traits.settings_key is not None else ""
 
 
 def _for_file(result: AnalyzerResult, sf: SourceFile) -> AnalyzerResult:
@@ -120,7 +117,7 @@ def fingerprint(analyzers: Sequence[Analyzer], options: Mapping[str, Options], p
         traits = Traits.of(analyzer)
         name = traits.name
         opts = options.get(name) or analyzer.Options()
-        ctx = AnalysisContext(Path("."), opts, None, None, {}, "file", python)
+        ctx = AnalysisContext(Path("."), opts, None, None, "file", python)
         try:
             extra = str(traits.settings_key(ctx)) if traits.settings_key is not None else ""
             parts.append([name, analyzer.version(), opts.model_dump_json(), extra])

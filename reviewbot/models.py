@@ -54,6 +54,7 @@ class DiffPosition(str, enum.Enum):
     """Where a finding sits relative to the diff (reviewdog's filter levels)."""
 
     ADDED = "added"  # on a line the change added
+    MOVED = "moved"  # on added lines that only hold code the file already had (moved or re-indented)
     HUNK = "diff_context"  # inside a hunk, on a context line
     FILE = "file"  # in a changed file, outside every hunk
     UNKNOWN = "unknown"  # not placed yet

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from realeval import blind
+from realeval import audit, blind
 from realeval.cases import Built
 
 SLACK = 3
@@ -45,6 +45,7 @@ class Mark:
     origin: str  # "llm" or the analyzer
     severity: str = ""
     score: float | None = None
+    key: str = ""  # the start of the comment's text (audit.text_key), to find its clean-change audit label
 
     def near(self, truth: dict[str, list[int]]) -> bool:
         return any(self.line - SLACK <= t <= self.end + SLACK for t in truth.get(self.path, ()))
@@ -110,7 +111,8 @@ def raw_marks(entries: Iterable[dict[str, Any]]) -> list[Mark]:
                 end = max(start, int(c.get("end_line") or start))
             except (KeyError, TypeError, ValueError):
                 continue
-            out.append(Mark(str(c.get("path", "")), start, end, "llm", str(c.get("severity", ""))))
+            out.append(Mark(str(c.get("path", "")), start, end, "llm", str(c.get("severity", "")),
+                            key=audit.text_key(str(c.get("body") or ""))))
     return out
 
 
@@ -140,7 +142,8 @@ def _run_reviewbot(b: Built, extra: Sequence[str], env: dict[str, str], out: Pat
 
 def report_marks(report: dict[str, Any]) -> list[Mark]:
     return [Mark(c["path"], c["line"], c.get("end_line") or c["line"],
-                 "llm" if c["origin"].startswith("llm:") else c["origin"], c["severity"], c.get("score"))
+                 "llm" if c["origin"].startswith("llm:") else c["origin"], c["severity"], c.get("score"),
+                 audit.text_key(c.get("body", "")))
             for c in report["comments"]]
 
 
@@ -194,7 +197,10 @@ def reports(system: str, cases: Sequence[Built], work: Path) -> dict[str, dict[s
 
 # ---- metrics -------------------------------------------------------------------------------------------------------
 
-def metrics(cases: Sequence[Built], marks: dict[str, list[Mark]]) -> dict[str, float]:
+def metrics(cases: Sequence[Built], marks: dict[str, list[Mark]],
+            labels: dict[str, list[audit.Label]] | None = None) -> dict[str, float]:
+    """REAL-EVAL.md's metrics; with ``labels`` (the clean-change audit) also the clean alarm counting only the
+    comments a maintainer would not have wanted."""
     by_kind: dict[str, list[Built]] = {}
     for b in cases:
         by_kind.setdefault(b.case.kind, []).append(b)
@@ -209,7 +215,7 @@ def metrics(cases: Sequence[Built], marks: dict[str, list[Mark]]) -> dict[str, f
     alarm = share(controls, lambda b: any(m.near(b.truth) for m in marks.get(b.case.id, [])))
     clean_added = sum(b.added_lines for b in cleans)
     clean_comments = sum(len(marks.get(b.case.id, [])) for b in cleans)
-    return {
+    out = {
         "bug changes": len(bugs),
         "recall@±3": recall,
         "localisation precision": near / len(bug_marks) if bug_marks else float("nan"),
@@ -222,6 +228,15 @@ def metrics(cases: Sequence[Built], marks: dict[str, list[Mark]]) -> dict[str, f
         "comments per clean change": clean_comments / len(cleans) if cleans else float("nan"),
         "comments per 1k added lines (clean)": 1000 * clean_comments / clean_added if clean_added else float("nan"),
     }
+    if labels:
+        def noise(b: Built) -> list[Mark]:
+            got = labels.get(b.case.id, [])
+            return [m for m in marks.get(b.case.id, []) if not audit.wanted(got, m.path, m.line, m.end, m.key)]
+
+        noisy = sum(len(noise(b)) for b in cleans)
+        out["clean alarm, audited"] = share(cleans, lambda b: bool(noise(b)))
+        out["noise per 1k added lines (clean, audited)"] = 1000 * noisy / clean_added if clean_added else float("nan")
+    return out
 
 
 def table(columns: dict[str, dict[str, float]]) -> str:
@@ -259,11 +274,12 @@ def cmd_score(args: argparse.Namespace, cases: list[Built]) -> int:
     if args.freeze:
         path = freeze(args.freeze, systems[0], results[systems[0]])
         print(f"froze {systems[0]} as {path}")
+    labels = audit.load()
     splits = ["train", "heldout"] if args.split == "both" else [args.split]
     for split in splits:
         chosen = [b for b in cases if split == "all" or b.case.split == split]
         print(f"\n== {split}: {len(chosen)} changes ==")
-        print(table({s: metrics(chosen, results[s]) for s in systems}))
+        print(table({s: metrics(chosen, results[s], labels) for s in systems}))
     return 0
 
 

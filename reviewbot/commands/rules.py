@@ -1,7 +1,7 @@
 """``reviewbot rules`` (list the rules) and ``reviewbot explain RULE`` (one rule's documentation).
 
-The rule pack is read from the ``reviewbot.rules`` package (``security/*.yaml``, ``correctness/*.yaml``: semgrep
-rules with our metadata keys ``short`` and ``false-negatives``); bandit's tests come from bandit's own plugin
+The rule pack is read through ``reviewbot.rulepack``, the reader the semgrep adapter uses too (``security/*.yaml``,
+``correctness/*.yaml``: semgrep rules with our metadata keys ``short`` and ``false-negatives``); bandit's tests come from bandit's own plugin
 registry and pylint's messages from pylint's message store, so the text is always that of the installed version.
 """
 
@@ -16,21 +16,14 @@ import re
 import sys
 import textwrap
 import warnings
-from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
-from importlib import resources
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from dataclasses import asdict
 
 import click
 
+from reviewbot import rulepack
 from reviewbot.errors import ReviewbotError
-
-if TYPE_CHECKING:
-    from importlib.abc import Traversable
-
-PACKAGE = "reviewbot.rules"
-FAMILIES = ("security", "correctness")
-_SEVERITY = {"ERROR": "error", "WARNING": "warning", "INFO": "info"}
+from reviewbot.rulepack import RuleDoc
 
 OTHER_FAMILIES = (
     ("bandit", "security tests B1xx-B7xx (`reviewbot rules --tool bandit`; `reviewbot explain B602`)",
@@ -63,92 +56,18 @@ ADAPTER_RULES = {
 }
 
 
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    family: str  # security | correctness
-    severity: str
-    cwe: tuple[str, ...]
-    confidence: str
-    category: str
-    short: str
-    message: str
-    false_negatives: str
-    references: tuple[str, ...]
-    source: str  # e.g. rules/security/<id>.yaml
-    tests: str  # rules/security/<id>.py, or ""
-
-    @property
-    def cwe_ids(self) -> str:
-        return ",".join(c.split(":", 1)[0].strip() for c in self.cwe) or "-"
-
-
-def _clean(value: Any) -> str:
-    return " ".join(str(value or "").split())
-
-
-def _rule_files() -> Iterator[tuple[str, Traversable, Traversable]]:
-    root = resources.files(PACKAGE)
-    for family in FAMILIES:
-        folder = root.joinpath(family)
-        if not folder.is_dir():
-            continue
-        for entry in sorted(folder.iterdir(), key=lambda t: t.name):
-            if entry.name.endswith((".yaml", ".yml")):
-                yield family, folder, entry
-
-
-def pack() -> tuple[Rule, ...]:
+def pack() -> tuple[RuleDoc, ...]:
     """Every rule of the pack that could be read, sorted by family and id."""
-    return load_pack()[0]
+    return rulepack.documented()[0]
 
 
-@functools.lru_cache(maxsize=1)
-def load_pack() -> tuple[tuple[Rule, ...], tuple[str, ...]]:
-    """(the rules, one message per rule file that could not be read)."""
-    import yaml
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    problems: list[str] = []
-
-    out: list[Rule] = []
-    for family, folder, entry in _rule_files():
-        where = f"rules/{family}/{entry.name}"
-        try:
-            doc = yaml.load(entry.read_text(encoding="utf-8"), Loader=loader)  # a safe loader (CSafeLoader when built)
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            problems.append(f"{where}: cannot read rule file: {' '.join(str(exc).split())}")
-            continue
-        rules = doc.get("rules") if isinstance(doc, dict) else None
-        if not isinstance(rules, list) or not all(isinstance(r, dict) and "id" in r for r in rules):
-            problems.append(f"{where}: expected a `rules:` list of rules with ids")
-            continue
-        stem = entry.name.rsplit(".", 1)[0]
-        tests = f"rules/{family}/{stem}.py" if folder.joinpath(stem + ".py").is_file() else ""
-        for r in rules:
-            meta = r.get("metadata") or {}
-            cwe = meta.get("cwe") or []
-            out.append(
-                Rule(
-                    id=str(r["id"]),
-                    family=family,
-                    severity=_SEVERITY.get(str(r.get("severity", "")).upper(), str(r.get("severity", "")).lower()),
-                    cwe=tuple(str(c) for c in (cwe if isinstance(cwe, list) else [cwe])),
-                    confidence=str(meta.get("confidence", "")).lower(),
-                    category=str(meta.get("category", family)),
-                    short=_clean(meta.get("short")) or _clean(r.get("message")).split(". ")[0],
-                    message=str(r.get("message", "")).strip(),
-                    false_negatives=_clean(meta.get("false-negatives")),
-                    references=tuple(str(u) for u in meta.get("references") or ()),
-                    source=where,
-                    tests=tests,
-                )
-            )
-    return tuple(sorted(out, key=lambda r: (FAMILIES.index(r.family), r.id))), tuple(problems)
+def _problems() -> tuple[str, ...]:
+    """One message per rule file (or rule) of the pack that could not be read."""
+    return rulepack.documented()[1]
 
 
 def _warn_problems() -> bool:
-    problems = load_pack()[1]
+    problems = _problems()
     for p in problems:
         click.echo(f"reviewbot: warning: {p}", err=True)
     return bool(problems)
@@ -256,13 +175,13 @@ def rules(tool: str, as_json: bool) -> int:
             "pack": [asdict(r) for r in items],
             "bandit": [{"id": k, **v} for k, v in bandit.items()],
             "other": [{"tool": t, "what": w, "docs": u} for t, w, u in OTHER_FAMILIES],
-            "problems": list(load_pack()[1]) if tool in ("pack", "all") else [],
+            "problems": list(_problems()) if tool in ("pack", "all") else [],
         }
         click.echo(json.dumps(doc, indent=2))
         return 2 if doc["problems"] else 0
     if items:
         _table([(r.id, r.cwe_ids, r.severity, r.short) for r in items], ("ID", "CWE", "SEVERITY", "WHAT IT CATCHES"))
-        by_family = {f: sum(1 for r in items if r.family == f) for f in FAMILIES}
+        by_family = {f: sum(1 for r in items if r.family == f) for f in dict.fromkeys(r.family for r in items)}
         counts = ", ".join(f"{f} {n}" for f, n in by_family.items() if n)
         click.echo(f"\n{len(items)} rules in reviewbot's semgrep pack ({counts}). "
                    "`reviewbot explain ID` shows one rule's documentation.")
@@ -285,7 +204,7 @@ def rules(tool: str, as_json: bool) -> int:
     return 2 if broken else 0
 
 
-def _find(name: str, items: tuple[Rule, ...]) -> Rule | None:
+def _find(name: str, items: tuple[RuleDoc, ...]) -> RuleDoc | None:
     key = name.lower()
     if key.startswith("semgrep:"):
         key = key.split(":", 1)[1]
@@ -296,7 +215,7 @@ def _find(name: str, items: tuple[Rule, ...]) -> Rule | None:
     return None
 
 
-def _explain_pack(r: Rule) -> None:
+def _explain_pack(r: RuleDoc) -> None:
     click.echo(click.style(r.id, bold=True, fg=None) + f"  (reviewbot rule pack: {r.family}, semgrep)",
                color=_tty())
     click.echo(f"severity: {r.severity}   confidence: {r.confidence or '-'}   category: {r.category}")

@@ -36,7 +36,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from reviewbot.discriminator.apply import Applied, map_line
+from reviewbot.discriminator.patching import Applied, map_line
 
 _LAYOUT = {tokenize.NL, tokenize.ENCODING}
 _STRUCTURE = {tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER}

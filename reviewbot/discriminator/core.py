@@ -20,14 +20,14 @@ from pathlib import Path
 
 from reviewbot.contracts import DiscriminatorOptions, Progress, Ranked, ReviewInput
 from reviewbot.discriminator import reasons, scoring
-from reviewbot.discriminator.apply import apply_fix, changed_tokens
+from reviewbot.discriminator.patching import apply_fix, changed_tokens
 from reviewbot.discriminator.ranking import rank
 from reviewbot.discriminator.collateral import Collateral
 from reviewbot.discriminator.consensus import consensus, overlaps
 from reviewbot.discriminator.execution import ExecutionCheck
 from reviewbot.discriminator.memo import Memo, run_memoised
 from reviewbot.discriminator.naturalness import Vocabulary
-from reviewbot.discriminator.parse import Parser
+from reviewbot.discriminator.syntax import Parser
 from reviewbot.discriminator.reanalysis import Batch, Outcome, Reanalyze, Variant
 from reviewbot.discriminator.record import Check, signals
 from reviewbot.models import Candidate, Comment, Confidence, Finding, SourceFile, line_span

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from reviewbot.discriminator.apply import tokens
+from reviewbot.discriminator.patching import tokens
 
 Bigram = tuple[str, str]
 

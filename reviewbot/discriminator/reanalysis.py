@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from reviewbot.discriminator.apply import Applied, map_line
+from reviewbot.discriminator.patching import Applied, map_line
 from reviewbot.models import Evidence, Finding, SourceFile, Status
 
 # (variant files, scratch dir holding them) -> what the analyzers found. Built by the wiring (wiring).

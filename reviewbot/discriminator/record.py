@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from reviewbot.discriminator import scoring
-from reviewbot.discriminator.apply import Applied
+from reviewbot.discriminator.patching import Applied
 from reviewbot.discriminator.collateral import Problem
 from reviewbot.discriminator.consensus import Consensus, independent
 from reviewbot.discriminator.execution import ExecResult

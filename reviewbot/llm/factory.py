@@ -18,7 +18,7 @@ import httpx
 
 from reviewbot import __version__
 from reviewbot.llm.anthropic import AnthropicMessages
-from reviewbot.llm.cache import ResponseCache
+from reviewbot.llm.reply_cache import ResponseCache
 from reviewbot.llm.cassette import Recorder, ReplayProvider
 from reviewbot.llm.dump import DumpProvider, ReplayThenDump
 from reviewbot.llm.http import RetryPolicy, Sleep

@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Literal
 
-from reviewbot.llm.cache import ResponseCache, cache_key
+from reviewbot.llm.reply_cache import ResponseCache, cache_key
 from reviewbot.llm.limits import Gate, RunLimits
 from reviewbot.llm.provider import (
     Completion,

@@ -44,7 +44,7 @@ def files_in(workdir: Path, n: int = 3) -> list[SourceFile]:
 
 def run(analyzers: list[object], files: list[SourceFile], workdir: Path, options: dict[str, Options] | None = None,
         jobs: int | None = 2):  # type: ignore[no-untyped-def]
-    return run_analyzers(analyzers, files, workdir, options or {}, repo_root=None, rev=None, trusted={}, cache=None,
+    return run_analyzers(analyzers, files, workdir, options or {}, repo_root=None, rev=None, cache=None,
                          jobs=jobs)  # type: ignore[arg-type]
 
 

@@ -8,9 +8,12 @@ from pathlib import Path
 
 import pytest
 from reviewbot.analyzers.bandit import Bandit
-from reviewbot.analyzers.base import Options, SourceFile
+from reviewbot.analyzers.base import AnalysisContext, Options, SourceFile, Traits
+from reviewbot.analyzers.pylint import Pylint, PylintOptions
+from reviewbot.analyzers.semgrep import Semgrep, SemgrepOptions
 
 from reviewbot.analysis import run_analyzers
+from reviewbot.analysis_cache import fingerprint, lookup
 from reviewbot.cache import Cache, CorruptEntry, decode_entry, encode_entry, make_key
 from reviewbot.models import (
     AnalyzerResult,
@@ -30,7 +33,7 @@ from tests.analyzers.support import changed, materialize
 
 def run(analyzers: list[object], files: list[SourceFile], workdir: Path, cache: Cache,
         options: dict[str, Options] | None = None) -> Evidence:
-    return run_analyzers(analyzers, files, workdir, options or {}, repo_root=None, rev=None, trusted={},  # type: ignore[arg-type]
+    return run_analyzers(analyzers, files, workdir, options or {}, repo_root=None, rev=None,  # type: ignore[arg-type]
                          cache=cache, jobs=2)
 
 
@@ -203,3 +206,38 @@ def test_a_changed_adapter_misses(workdir: Path, setup: tuple[list[SourceFile], 
     ev = run([Echo()], files, workdir, cache, opts)
     assert ev.statuses[0].cached == 0 and len(analyzed(log)) == 8
     assert len(cache_module.adapters_digest()) == 16
+
+
+def _per_file_key(analyzer: object, options: Options, sf: SourceFile, cache: Cache) -> str:
+    """The key a per-file adapter's result for ``sf`` is cached under."""
+    name = Traits.of(analyzer).name
+    cached, _ = lookup(analyzer, name, "1.0", AnalysisContext(Path("."), options), [sf], cache)  # type: ignore[arg-type]
+    return cached.keys[sf.path]
+
+
+def test_the_key_follows_the_files_and_options_an_adapter_is_given(tmp_path: Path) -> None:
+    """What an adapter is constructed with (semgrep's extra rule files, pylint's rc file) and its options decide
+    its results, so they are part of the key: a changed rule or rc file, or changed options, miss."""
+    cache = Cache(tmp_path / "cache")
+    sf = changed("a.py", "print(1)\n")
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("rules:\n  - id: no-print\n    languages: [python]\n    severity: INFO\n    message: m\n"
+                     "    pattern: print(...)\n", encoding="utf-8")
+    opts = SemgrepOptions(builtin=False)
+    first = _per_file_key(Semgrep(rules=[rules]), opts, sf, cache)
+    assert _per_file_key(Semgrep(rules=[rules]), opts, sf, cache) == first
+    assert _per_file_key(Semgrep(), opts, sf, cache) != first
+    assert _per_file_key(Semgrep(rules=[rules]), SemgrepOptions(builtin=False, exclude_rules=("x",)), sf, cache) != first
+    memo = fingerprint([Semgrep(rules=[rules])], {"semgrep": opts})  # type: ignore[list-item]
+    rules.write_text(rules.read_text(encoding="utf-8").replace("print(...)", "print(1)"), encoding="utf-8")
+    assert _per_file_key(Semgrep(rules=[rules]), opts, sf, cache) != first
+    assert fingerprint([Semgrep(rules=[rules])], {"semgrep": opts}) != memo  # type: ignore[list-item]
+
+    rc = tmp_path / "own.pylintrc"
+    rc.write_text("[MESSAGES CONTROL]\ndisable=all\n", encoding="utf-8")
+    plain = _per_file_key(Pylint(), PylintOptions(), sf, cache)
+    with_rc = _per_file_key(Pylint(rcfile=rc), PylintOptions(), sf, cache)
+    assert with_rc != plain and _per_file_key(Pylint(rcfile=rc), PylintOptions(), sf, cache) == with_rc
+    assert _per_file_key(Pylint(rcfile=rc), PylintOptions(profile="all"), sf, cache) != with_rc
+    rc.write_text("[MESSAGES CONTROL]\ndisable=all\nenable=undefined-variable\n", encoding="utf-8")
+    assert _per_file_key(Pylint(rcfile=rc), PylintOptions(), sf, cache) != with_rc

@@ -156,16 +156,16 @@ def test_enable_and_disable_options(workdir: Path) -> None:
     assert "undefined-variable" in rules
 
 
-def test_trusted_rcfile_is_used(workdir: Path, tmp_path: Path) -> None:
+def test_the_constructors_rcfile_is_used(workdir: Path, tmp_path: Path) -> None:
     files = [changed("m.py", DEFECTIVE)]
     materialize(workdir, files)
-    rc = tmp_path / "trusted.pylintrc"
+    rc = tmp_path / "own.pylintrc"
     rc.write_text("[MESSAGES CONTROL]\ndisable=all\nenable=undefined-variable\n", encoding="utf-8")
-    res = Pylint().analyze(files, AnalysisContext(workdir, PylintOptions(profile="all"), trusted={"pylint": {"rcfile": str(rc)}}))
+    res = Pylint(rcfile=rc).analyze(files, AnalysisContext(workdir, PylintOptions(profile="all")))
     assert {f.rule_id for f in res.findings} == {"undefined-variable"}
-    assert Pylint().settings_key(AnalysisContext(workdir, PylintOptions(), trusted={"pylint": {"rcfile": str(rc)}}))
-    missing = AnalysisContext(workdir, PylintOptions(), trusted={"pylint": {"rcfile": str(tmp_path / "nope")}})
-    assert "does not exist" in Pylint().analyze(files, missing).error
+    assert Pylint(rcfile=rc).settings_key(AnalysisContext(workdir, PylintOptions()))
+    missing = Pylint(rcfile=tmp_path / "nope").analyze(files, AnalysisContext(workdir, PylintOptions()))
+    assert "does not exist" in missing.error
 
 
 def test_exit_status_bits() -> None:

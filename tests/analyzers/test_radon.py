@@ -141,3 +141,29 @@ def test_asserts_are_not_branches() -> None:
     counted = Radon().analyze(files, AnalysisContext(Path("/x"), RadonOptions(count_asserts=True)))
     assert metric(counted, "tests/test_headers.py", "test_legal_header_names").after == 15.0
     assert [f.rule_id for f in counted.findings] == ["complexity-threshold"]
+
+
+def test_overloads_added_to_a_function_leave_it_paired_with_its_old_self() -> None:
+    """click#3372 (bench/static_merged): a function already complex before gains ``@overload`` stubs and loses
+    branches; it was paired with the first stub by order of appearance and reported as "new function convert()
+    has cyclomatic complexity 12 (C)"."""
+    before = "import typing as t\n\n\n" + branches("convert", 13)
+    stubs = "".join(f"@t.overload\ndef convert(x: {ty}) -> {ty}: ...\n\n\n" for ty in ("int", "str"))
+    after = "import typing as t\n\n\n" + stubs + branches("convert", 11)
+    res = Radon().analyze([changed("pkg/types.py", after, before)], AnalysisContext(Path("/x"), RadonOptions()))
+    impl = next(m for m in res.metrics if m.symbol == "convert" and m.name == "cc" and m.after == 12.0)
+    assert impl.before == 14.0  # measured against the old implementation: not new, and simpler than before
+    assert res.findings == ()
+
+
+def test_a_function_tipped_over_the_threshold_by_a_small_change_is_info() -> None:
+    """The change adds two branches to a function of 10: it crosses the threshold, but the complexity is not the
+    change's doing. A warning (posted) only for new functions or a crossing by cc_jump or more."""
+    res = Radon().analyze([changed("pkg/m.py", branches("near", 11), branches("near", 9))],
+                          AnalysisContext(Path("/x"), RadonOptions()))
+    (near,) = res.findings
+    assert near.message.startswith("near() went from 10 (B) to 12 (C)")
+    assert near.rule_id == "complexity-threshold" and near.severity is Severity.INFO
+    strict = Radon().analyze([changed("pkg/m.py", branches("near", 11), branches("near", 9))],
+                             AnalysisContext(Path("/x"), RadonOptions(cc_jump=2)))
+    assert strict.findings[0].severity is Severity.WARNING  # crossed and grew by cc_jump (2)

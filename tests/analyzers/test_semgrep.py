@@ -52,8 +52,8 @@ def rules_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return d
 
 
-def ctx_for(work: Path, rules: Path | str, **opts: object) -> AnalysisContext:
-    return AnalysisContext(work, SemgrepOptions(builtin=False, **opts), trusted={"semgrep": {"rules": [str(rules)]}})
+def ctx_for(work: Path, **opts: object) -> AnalysisContext:
+    return AnalysisContext(work, SemgrepOptions(builtin=False, **opts))
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +71,7 @@ def result(tmp_path_factory: pytest.TempPathFactory, rules_dir: Path) -> tuple[A
     materialize(work, [f for f in files if f.path != "latin1.py"])
     (work / "latin1.py").write_bytes(files[-1].text.encode("latin-1"))
     files.append(changed("missing.py", "print('x')\n"))  # not on disk: one missing target must not abort the scan
-    res = Semgrep().analyze(files, ctx_for(work, rules_dir, max_target_bytes=1_000_000))
+    res = Semgrep(rules=[rules_dir]).analyze(files, ctx_for(work, max_target_bytes=1_000_000))
     return res, {f.path: f for f in files}
 
 
@@ -105,7 +105,9 @@ def test_check_ids_are_bare_rule_ids(result: tuple[AnalyzerResult, dict[str, Sou
 
 
 def test_rule_test_cases_are_never_loaded(rules_dir: Path) -> None:
-    labels = [label for label, _ in _semgrep_rules.rule_texts(ctx_for(Path("."), rules_dir), builtin=True)]
+    files, problems = _semgrep_rules.rule_files([str(rules_dir)], builtin=True)
+    labels = [f.label for f in files]
+    assert not problems, problems
     assert labels and all(label.endswith((".yaml", ".yml")) for label in labels)
     assert str(rules_dir / "security" / "sql.yaml") in labels
 
@@ -113,7 +115,7 @@ def test_rule_test_cases_are_never_loaded(rules_dir: Path) -> None:
 def test_shipped_pack_loads_and_runs(workdir: Path) -> None:
     files = [changed("a.py", TARGET + "import os\nos.system(input())\n")]
     materialize(workdir, files)
-    rules, notes = _semgrep_rules.load_rules(AnalysisContext(workdir, SemgrepOptions()), builtin=True, exclude=())
+    rules, notes = _semgrep_rules.load_rules((), builtin=True, exclude=())
     assert not notes, notes
     res = Semgrep().analyze(files, AnalysisContext(workdir, SemgrepOptions()))
     assert res.error == "", res.error
@@ -127,7 +129,7 @@ def test_registry_configs_are_refused_up_front(workdir: Path, monkeypatch: pytes
     monkeypatch.setattr(procs, "run", lambda *a, **k: called.append(a))
     for config in ("p/python", "auto", "r/python.lang.security", "https://semgrep.dev/c/p/ci"):
         assert registry_config(config)
-        res = Semgrep().analyze([changed("a.py", TARGET)], ctx_for(workdir, config))
+        res = Semgrep(rules=[config]).analyze([changed("a.py", TARGET)], ctx_for(workdir))
         assert "needs the semgrep registry" in res.error and config in res.error
     assert not called
     assert not registry_config("rules/security") and not registry_config("./p/mine.yaml")
@@ -140,7 +142,7 @@ def test_an_invalid_rule_is_dropped_and_the_rest_run(workdir: Path, tmp_path: Pa
     (tmp_path / "notes.yaml").write_text("just: a mapping\n", encoding="utf-8")
     files = [changed("a.py", TARGET)]
     materialize(workdir, files)
-    res = Semgrep().analyze(files, ctx_for(workdir, tmp_path))
+    res = Semgrep(rules=[tmp_path]).analyze(files, ctx_for(workdir))
     assert res.error == ""
     assert any("'broken'" in n and "invalid" in n for n in res.notes)
     assert any("notes.yaml: no 'rules' list" in n for n in res.notes)
@@ -149,21 +151,21 @@ def test_an_invalid_rule_is_dropped_and_the_rest_run(workdir: Path, tmp_path: Pa
 
 def test_missing_semgrep_is_an_error_value(workdir: Path, rules_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(procs, "find_executable", lambda name: None)
-    res = Semgrep().analyze([changed("a.py", TARGET)], ctx_for(workdir, rules_dir))
+    res = Semgrep(rules=[rules_dir]).analyze([changed("a.py", TARGET)], ctx_for(workdir))
     assert "semgrep executable was not found" in res.error
 
 
 def test_timeout_is_an_error_value(workdir: Path, rules_dir: Path) -> None:
     files = [changed("a.py", TARGET)]
     materialize(workdir, files)
-    res = Semgrep().analyze(files, ctx_for(workdir, rules_dir, timeout=0.2))
+    res = Semgrep(rules=[rules_dir]).analyze(files, ctx_for(workdir, timeout=0.2))
     assert res.error == "timed out after 0.2 s on 1 file"
 
 
 def test_settings_key_follows_rule_content(tmp_path: Path) -> None:
     rules = tmp_path / "r.yaml"
     rules.write_text(RULES, encoding="utf-8")
-    ctx = ctx_for(tmp_path, rules)
-    first = Semgrep().settings_key(ctx)
+    ctx = ctx_for(tmp_path)
+    first = Semgrep(rules=[rules]).settings_key(ctx)
     rules.write_text(RULES.replace("print(...)", "print(1)"), encoding="utf-8")
-    assert Semgrep().settings_key(ctx) != first
+    assert Semgrep(rules=[rules]).settings_key(ctx) != first

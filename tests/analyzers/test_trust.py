@@ -83,7 +83,7 @@ def make_repo(path: Path, marker: Path | None) -> GitRepo:
 
 def review(repo: GitRepo, rules: Path) -> Evidence:
     files: list[SourceFile] = [changed("app.py", APP_AFTER, APP_BEFORE)]
-    analyzers = [Facts(), Bandit(), Pylint(), Radon(), Semgrep()]
+    analyzers = [Facts(), Bandit(), Pylint(), Radon(), Semgrep(rules=[rules])]
     return run_analyzers(
         analyzers,  # type: ignore[arg-type]
         files,
@@ -91,7 +91,6 @@ def review(repo: GitRepo, rules: Path) -> Evidence:
         {"semgrep": SemgrepOptions(builtin=False)},
         repo_root=repo.path,
         rev=None,
-        trusted={"semgrep": {"rules": [str(rules)]}},
         cache=None,
         jobs=2,
     )

@@ -15,7 +15,7 @@ from tests.helpers import GitRepo
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 sys.path.insert(0, str(BENCH))
 
-from realeval import blind, fit  # noqa: E402
+from realeval import audit, blind, fit  # noqa: E402
 from realeval.cases import Built, Case, build  # noqa: E402
 from realeval.score import Mark, metrics  # noqa: E402
 
@@ -73,6 +73,29 @@ def test_metrics_follow_the_protocol() -> None:
     assert m["recall@±3"] == 0.5 and m["localisation precision"] == pytest.approx(1 / 3)
     assert m["control near-fix alarm"] == 1.0 and m["clean alarm"] == 1.0
     assert m["comments per 1k added lines (clean)"] == 2.0
+
+
+def test_audited_clean_alarm_counts_only_unwanted_comments() -> None:
+    cases = [built("k1", "clean", {}, added=500), built("k2", "clean", {}, added=500)]
+    bug = "`x` is unbound when the list is empty, so this raises UnboundLocalError."
+    labels = {
+        "k1": [audit.Label("a.py", 10, 11, audit.text_key(bug), True),
+               audit.Label("a.py", 30, 30, audit.text_key("Rename this."), False)],
+        "k2": [audit.Label("b.py", 5, 5, audit.text_key("Add a docstring."), False)],
+    }
+    marks = {
+        # the labelled real defect, its text re-wrapped and with a zero-width space: wanted
+        "k1": [Mark("a.py", 10, 11, "llm", key=audit.text_key(bug.replace(" is ", "\n is\u200b ")))],
+        "k2": [Mark("b.py", 5, 5, "llm", key=audit.text_key("Add a docstring.")),
+               Mark("b.py", 40, 40, "llm")],  # unlabelled: noise
+    }
+    m = metrics(cases, marks, labels)
+    assert m["clean alarm"] == 1.0 and m["clean alarm, audited"] == 0.5
+    assert m["noise per 1k added lines (clean, audited)"] == 2.0
+    # no exact label: by lines, wanted only when every labelled comment there is wanted
+    assert audit.wanted(labels["k1"], "a.py", 11, 12, "other text")
+    assert not audit.wanted(labels["k1"], "a.py", 9, 40, "other text")
+    assert "clean alarm, audited" not in metrics(cases, marks)
 
 
 def test_hand_out_is_blind_and_collect_validates(tmp_path: Path) -> None:

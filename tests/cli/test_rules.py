@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from pathlib import Path
 
+import pytest
+from reviewbot import rulepack
+from reviewbot.analyzers import _semgrep_rules
 from reviewbot.commands.rules import pack
 
 
@@ -77,27 +82,50 @@ def test_explain_unknown_exits_2_with_close_matches(tmp_path, cli) -> None:  # t
         assert r.code == 2 and rules[0].id in r.err
 
 
-def test_a_broken_rule_file_is_reported_not_fatal(tmp_path, cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from reviewbot.commands import rules as mod
-
+@pytest.fixture
+def fake_pack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A rule pack of our own in place of reviewbot's (``reviewbot.rulepack.PACKAGE``): one good file, one that
+    does not parse, one with a rule without an id next to a good one, one whose rule id is already taken."""
     pkg = tmp_path / "fakerules"
     (pkg / "security").mkdir(parents=True)
     (pkg / "__init__.py").write_text("")
     (pkg / "security" / "__init__.py").write_text("")
     (pkg / "security" / "good.yaml").write_text(
-        "rules:\n  - id: good-rule\n    message: m\n    severity: ERROR\n    metadata:\n"
-        "      cwe: ['CWE-1: x']\n      short: catches good things\n")
+        "rules:\n  - id: good-rule\n    message: m\n    severity: ERROR\n    languages: [python]\n"
+        "    pattern: eval(...)\n    metadata:\n      cwe: ['CWE-1: x']\n      short: catches good things\n")
     (pkg / "security" / "good.py").write_text("# ruleid: good-rule\n")
     (pkg / "security" / "bad.yaml").write_text("rules:\n  - id: [unclosed\n")
+    (pkg / "security" / "mixed.yaml").write_text(
+        "rules:\n  - message: no id\n  - id: other-rule\n    message: m\n    severity: WARNING\n"
+        "    languages: [python]\n    pattern: exec(...)\n")
+    (pkg / "security" / "twice.yaml").write_text(
+        "rules:\n  - id: good-rule\n    message: again\n    severity: INFO\n    languages: [python]\n"
+        "    pattern: print(...)\n")
     monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.setattr(mod, "PACKAGE", "fakerules")
-    mod.load_pack.cache_clear()
-    try:
-        r = cli(tmp_path, "rules")
-        assert r.code == 2
-        assert "good-rule" in r.out and "catches good things" in r.out
-        assert "reviewbot: warning: rules/security/bad.yaml: cannot read rule file" in r.err
-        r = cli(tmp_path, "explain", "good-rule")
-        assert r.code == 0 and "test cases: rules/security/good.py" in r.out
-    finally:
-        mod.load_pack.cache_clear()
+    monkeypatch.setattr(rulepack, "PACKAGE", "fakerules")
+    rulepack.documented.cache_clear()
+    yield pkg
+    rulepack.documented.cache_clear()
+
+
+def test_a_broken_rule_file_is_reported_not_fatal(tmp_path, cli, fake_pack) -> None:  # type: ignore[no-untyped-def]
+    r = cli(tmp_path, "rules")
+    assert r.code == 2
+    assert "good-rule" in r.out and "catches good things" in r.out
+    assert "reviewbot: warning: rules/security/bad.yaml: cannot read rule file" in r.err
+    r = cli(tmp_path, "explain", "good-rule")
+    assert r.code == 0 and "test cases: rules/security/good.py" in r.out
+
+
+def test_the_command_and_the_semgrep_adapter_read_one_pack(tmp_path, cli, fake_pack) -> None:  # type: ignore[no-untyped-def]
+    """``reviewbot rules`` lists exactly the rules the semgrep adapter hands semgrep, and reports the same
+    problems (the adapter as notes): one reader, one meaning of a valid rule file."""
+    r = cli(tmp_path, "rules", "--json")
+    assert r.code == 2
+    listed = json.loads(r.out)
+    loaded, notes = _semgrep_rules.load_rules((), builtin=True, exclude=())
+    assert [x["id"] for x in listed["pack"]] == sorted(rule.id for rule in loaded) == ["good-rule", "other-rule"]
+    assert listed["problems"] == notes
+    assert [p.split(": ", 1)[0] for p in notes] == ["rules/security/bad.yaml", "rules/security/mixed.yaml",
+                                                   "rules/security/twice.yaml"]
+    assert "already loaded from rules/security/good.yaml" in notes[2]

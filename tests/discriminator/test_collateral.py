@@ -12,10 +12,10 @@ import json
 import pytest
 
 from reviewbot.cli import main
-from reviewbot.discriminator.apply import Applied, apply_fix
+from reviewbot.discriminator.patching import Applied, apply_fix
 from reviewbot.discriminator.collateral import Collateral, Problem
 from reviewbot.discriminator.core import Discriminator
-from reviewbot.discriminator.parse import Parser
+from reviewbot.discriminator.syntax import Parser
 from reviewbot.models import Candidate, Fix, Severity
 from tests.discriminator.conftest import Counting, llm, options, review_input, source_file
 from tests.helpers import GitRepo

@@ -171,7 +171,7 @@ def test_identity_of_resolved_findings_survives_the_memo(cache: Path) -> None:
     Judge(settings(cache))(candidates())
     memo = make_memo(settings(cache))
     assert memo is not None
-    from reviewbot.discriminator.apply import apply_fix
+    from reviewbot.discriminator.patching import apply_fix
     from reviewbot.discriminator.reanalysis import Variant
 
     sf = source_file("pkg/app.py", APP)

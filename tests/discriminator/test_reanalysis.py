@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from reviewbot.discriminator.apply import Applied
+from reviewbot.discriminator.patching import Applied
 from reviewbot.discriminator.core import Discriminator
 from reviewbot.discriminator.reanalysis import compare, enclosing_function
 from reviewbot.models import Comment, Confidence, Finding, Severity

@@ -7,7 +7,10 @@ module level, inside functions, and under ``TYPE_CHECKING``. From the bottom up:
 1. values: ``reviewbot`` (the version), ``errors``, ``models`` (the values every stage shares: SourceFile, Finding,
    Evidence, Candidate, Comment, Review ...). They import nothing else of reviewbot.
 2. infrastructure: ``procs`` (every child process), ``git``, ``textio``, ``urls``, ``links``, ``importguard``,
-   ``progress``, ``llm.redact`` (secret redaction, used by the LLM stage and by the publishable guard).
+   ``progress``, ``llm.redact`` (secret redaction, used by the LLM stage and by the publishable guard),
+   ``rulepack`` (reads and validates semgrep rule files: below the plug-ins because the semgrep adapter feeds the
+   pack to semgrep, and reachable from the commands, which may not use an adapter's helpers, for ``reviewbot
+   rules``).
 3. plug-ins: ``analyzers.*``, the analyzer adapters, their registry (``analyzers``) and interface
    (``analyzers.base``); ``prompts`` (the prompt templates, data only). The rest of reviewbot imports the adapters
    only through the registry and the interface.
@@ -41,7 +44,7 @@ PACKAGE = Path(reviewbot.__file__).parent
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("values", ("reviewbot", "reviewbot.errors", "reviewbot.models")),
     ("infrastructure", ("reviewbot.procs", "reviewbot.git", "reviewbot.blobs", "reviewbot.textio", "reviewbot.urls", "reviewbot.links",
-                        "reviewbot.importguard", "reviewbot.progress", "reviewbot.llm.redact")),
+                        "reviewbot.importguard", "reviewbot.progress", "reviewbot.llm.redact", "reviewbot.rulepack")),
     ("plug-ins", ("reviewbot.analyzers", "reviewbot.analyzers.*", "reviewbot.prompts")),
     ("inputs", ("reviewbot.diff", "reviewbot.content", "reviewbot.sources", "reviewbot.filekinds",
                 "reviewbot.config", "reviewbot.config_trust", "reviewbot.sensitive", "reviewbot.pytarget",
@@ -213,3 +216,20 @@ def test_the_process_check_sees_calls_and_imports(tmp_path: Path) -> None:
     probe.write_text("import os, subprocess\nfrom os import killpg\nsubprocess.run(['x'])\nos.kill(1, 9)\n"
                      "def f(p: subprocess.Popen[bytes]) -> subprocess.Popen[str]:\n    return subprocess.Popen(p)\n")
     assert sorted(process_calls(probe)) == ["os.kill:4", "os.killpg:2", "subprocess.Popen:6", "subprocess.run:3"]
+
+
+# Module names that appear twice on purpose, with one meaning: the command and the stage of one concept
+# (``commands/baseline.py`` writes what ``baseline.py`` reads), and one run's limits and connection, of the LLM
+# provider and of GitHub (``llm.limits``/``github.limits``, ``llm.session``/``github.session``).
+SHARED_MODULE_NAMES = {"baseline": 2, "limits": 2, "session": 2}
+
+
+def test_a_module_name_means_one_thing() -> None:
+    """No two modules share a name (``apply``, ``parse``, ``cache`` once meant two things each), except the
+    parallels in SHARED_MODULE_NAMES."""
+    counts: dict[str, int] = {}
+    for module, path in modules().items():
+        if path.name != "__init__.py":
+            last = module.rpartition(".")[2]
+            counts[last] = counts.get(last, 0) + 1
+    assert {name: n for name, n in counts.items() if n > 1} == SHARED_MODULE_NAMES

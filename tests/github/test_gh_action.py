@@ -13,7 +13,8 @@ import pytest
 
 from reviewbot.cli import main
 from reviewbot.github.markers import is_summary, read_fp
-from tests.github.conftest import REPO, RO_TOKEN, ActionEnv, PrRepo
+from tests.github.conftest import REPO, RO_TOKEN, ActionEnv
+from tests.github.pr_repo import PrRepo
 from tests.github.fake_github import FakeGitHub
 
 BASE_APP = '''"""The app."""

@@ -20,7 +20,8 @@ import yaml
 
 from reviewbot.cli import main
 from reviewbot.github import cachekeys
-from tests.github.conftest import RW_TOKEN, ActionEnv, PrRepo
+from tests.github.conftest import RW_TOKEN, ActionEnv
+from tests.github.pr_repo import PrRepo
 from tests.github.fake_github import FakeGitHub
 from tests.llm.fakeserver import FakeServer, Reply, openai_body
 

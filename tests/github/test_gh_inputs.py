@@ -11,7 +11,7 @@ from reviewbot.diff import FileStatus, parse_patch
 from reviewbot.errors import ConfigError, ReviewbotError
 from reviewbot.github import apidiff, event, fallback, trust
 from reviewbot.models import Comment, Severity
-from tests.github.conftest import PrRepo
+from tests.github.pr_repo import PrRepo
 
 
 def test_event_from_the_actions_environment(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from reviewbot.llm.cache import ResponseCache, cache_key
+from reviewbot.llm.reply_cache import ResponseCache, cache_key
 from reviewbot.llm.http import parse_retry_after, short_error
 from reviewbot.llm.provider import Completion, Message, Params, estimate_tokens
 from reviewbot.llm.quota import Quota

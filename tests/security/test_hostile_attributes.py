@@ -19,7 +19,8 @@ import pytest
 from reviewbot.cli import main
 from reviewbot.github.markers import is_summary
 from reviewbot.sources import RangeSource, Source, StagedSource, WorktreeSource
-from tests.github.conftest import ActionEnv, PrRepo
+from tests.github.conftest import ActionEnv
+from tests.github.pr_repo import PrRepo
 from tests.github.fake_github import FakeGitHub
 from tests.helpers import GitRepo
 

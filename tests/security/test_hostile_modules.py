@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.github.conftest import REPO, PrRepo
+from tests.github.conftest import REPO
+from tests.github.pr_repo import PrRepo
 from tests.github.fake_github import FakeGitHub
 from tests.helpers import GitRepo
 from tests.security.support import (

@@ -28,7 +28,8 @@ from reviewbot import wiring
 from reviewbot.cli import main
 from reviewbot.github.markers import is_summary
 from reviewbot.models import Review
-from tests.github.conftest import RO_TOKEN, RW_TOKEN, ActionEnv, PrRepo
+from tests.github.conftest import RO_TOKEN, RW_TOKEN, ActionEnv
+from tests.github.pr_repo import PrRepo
 from tests.github.fake_github import FakeGitHub
 
 Key = tuple[str, int, str]  # path, line, origin: one comment of the review

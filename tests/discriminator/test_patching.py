@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from reviewbot.discriminator.apply import Applied, apply_fix, changed_tokens, map_line
+from reviewbot.discriminator.patching import Applied, apply_fix, changed_tokens, map_line
 from reviewbot.models import Fix
 from tests.discriminator.conftest import llm
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reviewbot.discriminator.parse import Parser, text_hash
+from reviewbot.discriminator.syntax import Parser, text_hash
 
 ORIGINAL = "def f(x):\n    return x + 1\n"
 
