@@ -9,6 +9,7 @@ call sites of the changed signatures are not searched for here: they are the fac
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 import libcst as cst
@@ -55,7 +56,11 @@ class FileContext:
 
 def changed_functions(found: ChangedDefs) -> tuple[Function, ...]:
     """The outermost functions among the defs the change touched (a nested changed function is shown as part
-    of its enclosing one), with their signatures before (from the paired def) and after."""
+    of its enclosing one), with their signatures before (from the paired def) and after.
+
+    A function with no namesake before, none of whose lines the change added, is old code under a new name (its
+    class or enclosing function was renamed): not shown, the diff shows what changed."""
+    added = sorted(found.sf.added_lines)
     out: list[Function] = []
     for old, new in found.pairs:
         if new is None or not isinstance(new.node, cst.FunctionDef):
@@ -63,10 +68,17 @@ def changed_functions(found: ChangedDefs) -> tuple[Function, ...]:
         start, end = new.span.line, new.span.end_line
         if any(o.start <= start and end <= o.end for o in out):
             continue
+        if old is None and found.before is not None and not _any_in(added, start, end):
+            continue
         was = old.node if old is not None and isinstance(old.node, cst.FunctionDef) else None
         before = signature_text(was) if was is not None else None
         out.append(Function(new.qualname, start, end, signature_text(new.node), before))
     return tuple(out)
+
+
+def _any_in(lines: list[int], start: int, end: int) -> bool:
+    i = bisect.bisect_left(lines, start)
+    return i < len(lines) and lines[i] <= end
 
 
 def file_context(sf: SourceFile, changed: ChangedFile | None) -> FileContext:

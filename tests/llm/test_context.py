@@ -135,3 +135,23 @@ def test_unparsable_file_still_gets_a_context() -> None:
     ctx = file_context(sf, None)
     assert ctx.functions == () and ctx.parse_error.startswith("does not parse (")
     assert ctx.parse_error.endswith(" at line 2)")  # libcst's message and line, as before
+
+
+def test_methods_of_a_renamed_class_are_not_new_code() -> None:
+    before = "class Session:\n    def run(self):\n        return 1\n\n    def stop(self):\n        return 2\n"
+    after = before.replace("class Session", "class GitHubSession").replace("return 2", "return 3")
+    diff = """\
+        diff --git a/m.py b/m.py
+        --- a/m.py
+        +++ b/m.py
+        @@ -1,6 +1,6 @@
+        -class Session:
+        +class GitHubSession:
+             def run(self):
+                 return 1
+         
+             def stop(self):
+        -        return 2
+        +        return 3
+        """
+    assert _context(before, after, diff) == ("GitHubSession.stop False",)  # run's text is as it was
