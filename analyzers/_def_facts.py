@@ -9,7 +9,7 @@ from libcst.metadata import BuiltinScope, FunctionScope, GlobalScope
 
 from reviewbot.analyzers import _defs as D
 from reviewbot.analyzers._defs import Def, Parsed
-from reviewbot.analyzers._signatures import code, describe_change, signature
+from reviewbot.analyzers._signatures import code, describe_change, signature, signature_text
 from reviewbot.analyzers.base import SourceFile
 from reviewbot.models import Fact
 
@@ -28,9 +28,8 @@ def _signature_text(node: cst.FunctionDef | cst.ClassDef) -> str:
     if isinstance(node, cst.ClassDef):
         bases = ", ".join(code(a) for a in (*node.bases, *node.keywords))
         return f"class {node.name.value}" + (f"({bases})" if bases else "")
-    prefix = "async def" if node.asynchronous else "def"
-    returns = f" -> {code(node.returns.annotation)}" if node.returns else ""
-    return f"{prefix} {node.name.value}({code(node.params, 400)}){returns}"
+    text = signature_text(node)  # the header the prompts show, cut: a fact stays short
+    return text if len(text) <= 400 else text[:397] + "..."
 
 
 def _unlazy(value: object) -> object:

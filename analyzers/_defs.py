@@ -51,14 +51,25 @@ class Def:
     kind: str  # function, method, staticmethod, classmethod, class
 
 
-def parse(path: str, text: str) -> Parsed | str:
+@dataclass(frozen=True)
+class Unparsable:
+    """Why libcst could not parse an image: its message and, for a syntax error, the line."""
+
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return self.message if self.line is None else f"line {self.line}: {self.message}"
+
+
+def parse(path: str, text: str) -> Parsed | Unparsable:
     """The parsed image, or why libcst could not parse it."""
     try:
         return Parsed(path, text, cst.parse_module(text))
     except cst.ParserSyntaxError as exc:
-        return f"line {exc.raw_line}: {exc.message}"
+        return Unparsable(exc.message, exc.raw_line)
     except (RecursionError, ValueError, MemoryError) as exc:
-        return f"{type(exc).__name__}: {exc}"
+        return Unparsable(f"{type(exc).__name__}: {exc}")
 
 
 def decorator_names(node: cst.FunctionDef | cst.ClassDef) -> list[str]:

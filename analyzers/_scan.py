@@ -9,6 +9,11 @@ Which calls count as calls of the changed def (precision first):
 - ``__init__``: ``C(...)``, ``super().__init__(...)`` in a subclass, ``C.__init__(self, ...)``.
 
 A matched call is reported when it binds to the old signature but not the new one (``_signatures.misfit``).
+With ``descriptions`` (an LLM reads the facts) every other matched call becomes a ``caller`` Fact (at most
+``MAX_CALLERS`` per change, by path and line): the call sites the LLM prompt lists. Only changes of the
+parameters are searched for in the whole repository (``git grep``, once per review); a change of the
+signature's text alone (annotations) cannot break a call, so its callers are looked for among the changed
+files only.
 """
 
 from __future__ import annotations
@@ -23,15 +28,18 @@ from typing import TYPE_CHECKING
 import libcst as cst
 from reviewbot.analyzers import _callsites as cs
 from reviewbot.analyzers import _repo, _source
+from reviewbot.analyzers._changed_defs import Change
+from reviewbot.analyzers._defs import Parsed
 from reviewbot.analyzers._signatures import misfit
 from reviewbot.analyzers.base import AnalysisContext, SourceFile
 
 from reviewbot.models import Confidence, Fact, Finding, Severity, finding_fingerprint
 
 if TYPE_CHECKING:
-    from reviewbot.analyzers.facts import Change, FactsOptions, Parsed
+    from reviewbot.analyzers.facts import FactsOptions
 
 RULE = "signature-change-caller"
+MAX_CALLERS = 20  # ``caller`` facts per change: the prompt lists at most this many call sites
 
 
 @dataclass(frozen=True)
@@ -51,6 +59,18 @@ class Hit:
     match: Match
 
 
+@dataclass(frozen=True)
+class Caller:
+    """A matched call that still binds (or that neither signature accepts): shown to the LLM, not reported."""
+
+    change: Change
+    path: str
+    line: int
+    end_line: int
+    code: str  # the call's first line, stripped
+    generic: bool
+
+
 def search_names(changes: Sequence[Change]) -> list[str]:
     names: set[str] = set()
     for c in changes:
@@ -68,13 +88,14 @@ def find_callers(
     opts: FactsOptions,
 ) -> tuple[list[Fact], list[Finding], list[str]]:
     deadline = time.monotonic() + opts.scan_seconds
-    names = search_names(changes)
-    name_set = set(names)
+    searched = [c for c in changes if c.what]  # parameters changed: callers searched repository-wide
+    names = search_names(searched)
+    name_set = set(search_names(changes))
     notes: list[str] = []
     cut = ""
     changed = {sf.path for sf in files} | {sf.old_path for sf in files if sf.old_path}
     repo_paths: list[str] = []
-    if ctx.repo_root is not None:
+    if ctx.repo_root is not None and names:
         try:
             repo_paths = [p for p in _repo.grep_files(ctx.repo_root, ctx.rev, names, opts.scan_seconds) if p not in changed]
         except _repo.RepoError as exc:
@@ -87,21 +108,21 @@ def find_callers(
         repo_paths = repo_paths[: opts.scan_max_files]
 
     hits: list[Hit] = []
+    callers: list[Caller] = []
     seen_sites: Counter[int] = Counter()  # id(change) -> matched call sites
     site_files: dict[int, set[str]] = {}
     def_counts: Counter[str] = Counter()
     scanned = 0
     unreadable = unparsable = 0
 
-    by_name: dict[str, list[Change]] = {}
-    for change in changes:
-        by_name.setdefault(change.defn.node.name.value, []).append(change)
-        if change.defn.node.name.value == "__init__" and change.defn.cls:
-            by_name.setdefault(change.defn.cls, []).append(change)
+    by_name = _by_name(changes)  # what the changed files may call
+    by_name_repo = _by_name(searched)  # what the other files may call
     method_names = sorted({c.defn.node.name.value for c in changes if c.defn.cls})
     defs_re = re.compile(rf"\bdef\s+({'|'.join(map(re.escape, method_names))})\b") if method_names else None
 
-    def process(path: str, text: str, module: cst.Module | None = None) -> bool:
+    def process(
+        path: str, text: str, by_name: Mapping[str, list[Change]], module: cst.Module | None = None
+    ) -> bool:
         got = cs.scan(path, text, module)
         if got is None:
             return False
@@ -127,12 +148,15 @@ def find_callers(
                 problem = misfit(new, site.shape)
                 if problem is not None and misfit(old, site.shape) is None:
                     hits.append(Hit(change, path, text, site, problem, m))
+                elif opts.descriptions:
+                    code = _line(text, site.line)
+                    callers.append(Caller(change, path, site.line, site.end_line, code, m.generic))
         return True
 
     for sf in files:
         p = parsed_after.get(sf.path)
         if p is not None and mentions(sf.text, name_set):
-            process(sf.path, sf.text, p.module)
+            process(sf.path, sf.text, by_name, p.module)
     read = 0
     if repo_paths and ctx.repo_root is not None:
         try:
@@ -149,7 +173,7 @@ def find_callers(
                 if read > opts.scan_max_bytes:
                     cut = cut or f"more than scan_max_bytes={opts.scan_max_bytes} to read"
                     break
-                if process(path, text):
+                if process(path, text, by_name_repo):
                     scanned += 1
                 else:
                     unparsable += 1
@@ -163,7 +187,10 @@ def find_callers(
     if unreadable or unparsable:
         notes.append(f"call-site search skipped {unreadable} unreadable/oversized and {unparsable} unparsable files")
 
-    kept = [h for h in hits if not h.match.generic or (not cut and def_counts[h.change.defn.node.name.value] == 1)]
+    def keep(change: Change, generic: bool) -> bool:
+        return not generic or (not cut and def_counts[change.defn.node.name.value] == 1)
+
+    kept = [h for h in hits if keep(h.change, h.match.generic)]
     facts: list[Fact] = []
     findings: list[Finding] = []
     flagged: Counter[int] = Counter()
@@ -172,7 +199,8 @@ def find_callers(
         flagged[id(h.change)] += 1
         facts.append(_site_fact(h, line, end_line))
         findings.append(_finding(h, line, end_line))
-    for change in changes:
+    facts += _caller_facts([c for c in callers if keep(c.change, c.generic)])
+    for change in searched:
         n = seen_sites[id(change)]
         text = (
             f"{n} call site{'s' if n != 1 else ''} in {len(site_files.get(id(change), ()))} file(s); "
@@ -184,6 +212,32 @@ def find_callers(
             text += " (changed files only: no repository)"
         facts.append(Fact(change.path, change.defn.def_line, change.defn.qualname, "call-sites", text, "after"))
     return facts, findings, notes
+
+
+def _by_name(changes: Sequence[Change]) -> dict[str, list[Change]]:
+    """Callee name -> the changes a call of that name may be a call of (``C(...)`` for ``C.__init__``)."""
+    out: dict[str, list[Change]] = {}
+    for change in changes:
+        out.setdefault(change.defn.node.name.value, []).append(change)
+        if change.defn.node.name.value == "__init__" and change.defn.cls:
+            out.setdefault(change.defn.cls, []).append(change)
+    return out
+
+
+def _line(text: str, line: int) -> str:
+    lines = text.splitlines()
+    return lines[line - 1].strip() if 0 < line <= len(lines) else ""
+
+
+def _caller_facts(callers: Sequence[Caller]) -> list[Fact]:
+    """The first ``MAX_CALLERS`` calls of each change, by path and line."""
+    shown: Counter[int] = Counter()
+    out = []
+    for c in sorted(callers, key=lambda c: (c.path, c.line, c.change.defn.qualname)):
+        shown[id(c.change)] += 1
+        if shown[id(c.change)] <= MAX_CALLERS:
+            out.append(Fact(c.path, c.line, c.change.defn.qualname, "caller", c.code, "after", c.end_line))
+    return out
 
 
 def mentions(text: str, names: set[str]) -> bool:

@@ -16,6 +16,20 @@ import libcst as cst
 _EMPTY = cst.Module(body=[])
 
 
+def signature_text(node: cst.FunctionDef) -> str:
+    """A function's header on one line, as the prompts and the facts show it: ``async def f(a, b=1) -> int``
+    (decorators, the body and a trailing comma left out; whitespace runs collapsed)."""
+    header = node.with_changes(
+        body=cst.SimpleStatementSuite(body=[cst.Expr(cst.Ellipsis())]), decorators=(), leading_lines=()
+    )
+    text = _EMPTY.code_for_node(header).strip()
+    if text.endswith("..."):
+        text = text[: -len("...")].rstrip()
+    if text.endswith(":"):
+        text = text[:-1]
+    return " ".join(text.split()).replace("( ", "(").replace(" )", ")").replace(",)", ")")
+
+
 def code(node: cst.CSTNode, limit: int = 0) -> str:
     """Source of a node on one line (whitespace runs collapsed), cut at ``limit`` characters."""
     text = " ".join(_EMPTY.code_for_node(node).split())

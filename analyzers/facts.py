@@ -3,9 +3,11 @@
 For every def the diff touched (new, removed, or its text or added lines changed), before and after: signature,
 decorators, return expressions, raised exceptions, calls made, names assigned and read, docstring presence. Before
 facts are given only where they differ from after. A changed signature also yields the call sites elsewhere in the
-repository that still use the old form: a ``signature-change-caller`` Finding each, plus Facts. With
-``descriptions`` off (no LLM to read them) only the findings are computed: an added file that the interpreter
-parses is then not even parsed by libcst unless the call-site search needs it.
+repository that still use the old form: a ``signature-change-caller`` Finding each, plus Facts; with
+``descriptions`` on, the other calls of each changed signature too (``caller`` Facts: the call sites the LLM
+prompt lists, so the prompt builder never searches for them itself). With ``descriptions`` off (no LLM to read
+them) only the findings are computed: an added file that the interpreter parses is then not even parsed by
+libcst unless the call-site search needs it.
 
 Measured: libcst resolves about 600 lines/s with scope and qualified-name metadata (7.6x slower than ``ast`` even to
 parse), so metadata is computed for the changed files only (and not at all for files over ``metadata_max_lines``),
@@ -13,32 +15,31 @@ and other files are found with ``git grep -w`` and parsed without metadata. The 
 files, bytes and seconds, and a note says when it was cut. libcst parses any Python 3 grammar, whatever the
 running interpreter, so facts work on syntax bandit and pylint cannot read.
 
-This module walks the touched defs; ``_def_facts`` describes one def, ``_scan`` searches for its callers.
+This module walks the touched defs (``_changed_defs``, shared with the LLM prompt builder); ``_def_facts``
+describes one def, ``_scan`` searches for its callers.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from importlib import metadata
 from typing import ClassVar
 
-import libcst as cst
 from pydantic import Field
-from reviewbot.analyzers import _ast_signatures, _changes, _repo, _source
+from reviewbot.analyzers import _ast_signatures, _repo, _source
 from reviewbot.analyzers import _defs as D
+from reviewbot.analyzers._changed_defs import Change, changed_defs
 from reviewbot.analyzers._def_facts import def_facts
-from reviewbot.analyzers._defs import Def, Parsed
+from reviewbot.analyzers._defs import Parsed, Unparsable
 from reviewbot.analyzers._scan import find_callers, mentions, search_names
-from reviewbot.analyzers._signatures import Signature, describe_change, signature
 from reviewbot.analyzers.base import AnalysisContext, SourceFile
 from reviewbot.analyzers.base import Options as BaseOptions
 
 from reviewbot.models import AnalyzerResult, Confidence, Fact, Finding, Severity, finding_fingerprint
 
 RULE = "signature-change-caller"
-_SCHEMA = "2"  # bump when the facts produced for the same input change
+_SCHEMA = "3"  # bump when the facts produced for the same input change
 IN_PROCESS_LINES = 5000  # changed files' lines up to which facts runs in the review's process (``in_process``)
 
 
@@ -57,17 +58,6 @@ class FactsOptions(BaseOptions):
     # no LLM configured turns this off and gets only the findings (stale callers of changed signatures, syntax
     # errors) at a fraction of the cost.
     descriptions: bool = True
-
-
-@dataclass(frozen=True)
-class Change:
-    """A def whose signature changed, and what its callers must now do."""
-
-    path: str
-    defn: Def
-    old: Signature
-    new: Signature
-    what: tuple[str, ...]
 
 
 class Facts:
@@ -123,54 +113,36 @@ class Facts:
             if not opts.descriptions and _ast_signatures.unchanged(sf):
                 deferred.append(sf)  # no signature can have changed (ast says): libcst only if callers are searched
                 continue
-            after = D.parse(sf.path, sf.text)
-            if isinstance(after, str):
-                note, finding = _unparsable(sf, after)
+            got = changed_defs(sf)
+            if isinstance(got, Unparsable):
+                note, finding = _unparsable(sf, str(got))
                 notes.append(note)
                 if finding is not None:
                     findings.append(finding)
                 continue
-            parsed_after[sf.path] = after
-            before: Parsed | None = None
-            if sf.before is not None:
-                got = D.parse(sf.old_path or sf.path, sf.before)
-                if isinstance(got, str):
-                    notes.append(f"{sf.old_path or sf.path}: the pre-image does not parse ({got}); facts show after only")
-                else:
-                    before = got
-            new_defs = D.defs(after)
-            old_defs = D.defs(before) if before is not None else []
-            if sf.before is not None and before is None:
-                sf = SourceFile(sf.path, sf.text, None, sf.old_path, sf.added_lines, sf.hunks)
-            spans = _changes.touched(sf, [d.span for d in new_defs], [d.span for d in old_defs])
-            new_by_span = {d.span: d for d in new_defs}
-            old_by_span = {d.span: d for d in old_defs}
-            pairs = [(old_by_span.get(o) if o else None, new_by_span.get(n) if n else None) for o, n in spans]
-            touched_new = [n for _, n in pairs if n is not None]
-            touched_old = [o for o, _ in pairs if o is not None]
+            parsed_after[sf.path] = after = got.after
+            before = got.before
+            if got.before_error is not None:
+                why = f"the pre-image does not parse ({got.before_error}); facts show after only"
+                notes.append(f"{sf.old_path or sf.path}: {why}")
+            sf = got.sf
+            touched_new = [n for _, n in got.pairs if n is not None]
+            touched_old = [o for o, _ in got.pairs if o is not None]
             size = sum(d.span.end_line - d.span.line + 1 for d in (*touched_new, *touched_old) if not d.span.holes)
             if not opts.descriptions:
                 pass  # no names-read facts to resolve
             elif size <= budget:
                 budget -= size
-                D.resolve_scopes(after, touched_new, new_defs)
+                D.resolve_scopes(after, touched_new, got.new_defs)
                 if before is not None:
-                    D.resolve_scopes(before, touched_old, old_defs)
+                    D.resolve_scopes(before, touched_old, got.old_defs)
             elif touched_new or touched_old:
                 unresolved.append(sf.path)
-            for old, new in pairs:
-                if opts.descriptions:
+            if opts.descriptions:
+                for old, new in got.pairs:
                     facts += def_facts(sf, old, new, before, after, opts.max_items)
-                if (
-                    old is not None
-                    and new is not None
-                    and isinstance(old.node, cst.FunctionDef)
-                    and isinstance(new.node, cst.FunctionDef)
-                ):
-                    old_sig, new_sig = signature(old.node), signature(new.node)
-                    what = describe_change(old_sig, new_sig)
-                    if what:
-                        changes.append(Change(sf.path, new, old_sig, new_sig, tuple(what)))
+            # with descriptions (an LLM reads them), a signature whose text alone changed gets its callers too
+            changes += got.changes(text=opts.descriptions)
         if unresolved:
             shown = ", ".join(unresolved[:3]) + (f" and {len(unresolved) - 3} more" if len(unresolved) > 3 else "")
             notes.append(
@@ -182,9 +154,9 @@ class Facts:
             for sf in deferred:
                 if not mentions(sf.text, names):
                     continue  # the call-site search reads only files that mention a changed name
-                got = D.parse(sf.path, sf.text)
-                if not isinstance(got, str):
-                    parsed_after[sf.path] = got
+                parsed = D.parse(sf.path, sf.text)
+                if not isinstance(parsed, Unparsable):
+                    parsed_after[sf.path] = parsed
             more_facts, more_findings, more_notes = find_callers(changes, files, parsed_after, ctx, opts)
             facts += more_facts
             findings += more_findings

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from reviewbot.llm.context import FileContext, signature_of
+from reviewbot.llm.context import FileContext, signature_text
 
 MAX_CALLEES = 8
 _EMPTY = cst.Module(body=[])
@@ -136,7 +136,7 @@ def callees(ctx: FileContext, *, exclude: Iterable[tuple[int, int]] = (), limit:
             continue
         body = _Body()
         node.body.visit(body)
-        out.append(Callee(qualname, line, signature_of(node), _docline(node),
+        out.append(Callee(qualname, line, signature_text(node), _docline(node),
                           tuple(dict.fromkeys(body.returns))[:3], tuple(dict.fromkeys(body.raises))[:3]))
         if len(out) >= limit:
             break

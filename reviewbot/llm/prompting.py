@@ -18,7 +18,7 @@ from importlib import resources
 import jinja2
 
 from reviewbot.llm.callees import callee_lines, callees
-from reviewbot.llm.context import CallSite, FileContext, Function
+from reviewbot.llm.context import FileContext, Function
 from reviewbot.llm.provider import Message
 from reviewbot.llm.schemas import CATEGORIES
 from reviewbot.models import Candidate, Evidence, Fact, Finding, Metric, fingerprint
@@ -27,6 +27,7 @@ NEAR = 3  # findings this many lines around a hunk count as "near" it
 MAX_FUNCTION_LINES = 200
 CC_RISE = 3  # complexity shown when it rose by this much ...
 CC_HIGH = 10  # ... or ends above this (radon's rank C starts at 11)
+MAX_CALL_SITES = 20  # calls of changed signatures that still bind, over all files
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -109,6 +110,21 @@ def windows(ctx: FileContext, spans: Iterable[tuple[int, int]], margin: int) -> 
 
 
 # ---------------------------------------------------------------- evidence
+
+
+@dataclass(frozen=True)
+class CallSite:
+    path: str
+    line: int
+    code: str
+    callee: str  # qualname of the changed function
+
+
+def call_sites(evidence: Evidence, limit: int = MAX_CALL_SITES) -> tuple[CallSite, ...]:
+    """The calls of changed signatures that still bind, as the facts analyzer found them (``caller`` facts),
+    by path and line. The calls that no longer bind are its ``call-site`` facts (``evidence_for``)."""
+    found = (CallSite(f.path, f.line, f.text, f.symbol) for f in evidence.facts if f.kind == "caller")
+    return tuple(sorted(found, key=lambda c: (c.path, c.line))[:limit])
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from reviewbot.llm.candidates import (
     review_candidates,
     verify_groups,
 )
-from reviewbot.llm.context import call_sites, file_context
+from reviewbot.llm.context import file_context
 from reviewbot.llm.factory import Opened, open_session
 from reviewbot.llm.http import Sleep
 from reviewbot.llm.parse import ParsedReply, Parser, parse_fix, parse_review, parse_triage
@@ -123,7 +123,7 @@ class _Run:
         self.missing: list[str] = []
         changed = {f.path: f for f in inp.patch.files}
         self.contexts = {sf.path: file_context(sf, changed.get(sf.path)) for sf in inp.files}
-        sites = call_sites(list(self.contexts.values()))
+        sites = prompting.call_sites(inp.evidence)
         self.evidence = {p: prompting.evidence_for(c, inp.evidence, sites) for p, c in self.contexts.items()}
         self.ids = {f: prompting.finding_id(f) for f in inp.evidence.findings}
         self.by_id = {i: f for f, i in self.ids.items()}

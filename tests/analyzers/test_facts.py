@@ -367,3 +367,36 @@ def test_without_descriptions_callers_in_added_files_and_syntax_errors_are_still
         ("signature-change-caller", "use.py", 5),
         ("syntax-error", "bad.py", 1),
     ]
+
+
+def test_calls_that_still_bind_are_listed_for_the_prompt(repo: GitRepo) -> None:
+    """The call sites the LLM prompt lists come from here (``caller`` facts), not from a search of its own."""
+    res = run(repo)
+    callers = sorted((f.path, f.line, f.symbol, f.text) for f in res.facts if f.kind == "caller")
+    assert callers == [
+        ("pkg/use.py", 8, "parse", 'parse(blob, mode="x", retries=2)'),  # fits the new signature
+        ("pkg/use.py", 10, "parse", "aliased.parse(blob, retries=1)"),
+        ("pkg/use.py", 12, "Point.__init__", "Point(1, 2)"),
+        ("pkg/use.py", 13, "Point.__init__", "Point(1, 2, 3, 4)"),  # binds to neither: not the old form either
+    ]  # other.py's parse() is another function; the stale calls are findings and call-site facts instead
+    lean = run(repo, descriptions=False)
+    assert lean.findings == res.findings and not any(f.kind == "caller" for f in lean.facts)
+
+
+def test_callers_of_a_signature_whose_annotations_alone_changed(tmp_path: Path) -> None:
+    """No call can stop binding, so the repository is not searched; the changed files' callers are still listed."""
+    r = GitRepo(tmp_path / "r").init()
+    before = "def area(w, h):\n    return w * h\n\n\ndef use():\n    return area(1, 2)\n"
+    after = "def area(w: int, h: int) -> int:\n    return w * h\n\n\ndef use():\n    return area(1, 2)\n"
+    r.write("geo.py", before)
+    r.write("room.py", "from geo import area\n\nSIZE = area(3, 4)\n")
+    r.commit()
+    r.write("geo.py", after)
+    ctx = AnalysisContext(r.path, FactsOptions(), repo_root=r.path)
+    res = Facts().analyze([changed("geo.py", after, before)], ctx)
+    assert res.findings == () and res.notes == ()
+    assert [(f.path, f.line, f.symbol, f.text) for f in res.facts if f.kind == "caller"] == [
+        ("geo.py", 6, "area", "return area(1, 2)")
+    ]
+    assert not any(f.kind in ("call-site", "call-sites") for f in res.facts)
+    assert "signature text changed" in facts_of(res, "area")["change"]

@@ -127,9 +127,17 @@ def test_no_import_runs_back_up_the_layers() -> None:
     assert not upward, "\n".join(upward)
 
 
-# The one module outside the plug-ins that uses an adapter helper: the no-return analysis parses with the same
-# grammar and warning handling as the adapters (analyzers/_source.parse_python).
-PLUGIN_HELPERS_USED = {("reviewbot.noreturn", "reviewbot.analyzers._source")}
+# The modules outside the plug-ins that use an adapter helper, each for one reason:
+# - the no-return analysis parses with the same grammar and warning handling as the adapters
+#   (analyzers/_source.parse_python);
+# - the LLM prompt builder locates the changed functions and their signatures with the facts analyzer's own
+#   computation (analyzers/_changed_defs, pure: texts in, values out), so the prompt and the facts never
+#   disagree on which function changed or how its signature read. (The call sites it reads from the facts
+#   analyzer's output: the repository search runs once, in the analyzer.)
+PLUGIN_HELPERS_USED = {
+    ("reviewbot.noreturn", "reviewbot.analyzers._source"),
+    ("reviewbot.llm.context", "reviewbot.analyzers._changed_defs"),
+}
 
 
 # Who needs the adapter interface itself: the runner (it calls adapters), the config (it validates their

@@ -103,6 +103,13 @@ def finding(
     )
 
 
+def caller(path: str, needle: str, callee: str) -> Fact:
+    """The facts analyzer's ``caller`` fact: a call of a changed signature that still binds (the prompt lists it)."""
+    line = line_of(path, needle)
+    code = (ROOT / path).read_text(encoding="utf-8").splitlines()[line - 1].strip()
+    return Fact(path, line, callee, "caller", code)
+
+
 def demo_evidence() -> Evidence:
     """What the analyzers would plausibly say about the demo patch (hand-made: the analyzers are not run)."""
     return Evidence(
@@ -164,6 +171,7 @@ def demo_evidence() -> Evidence:
                 "examples/demo/inventory/orders.py:9: remaining[item_id] = reserve(item_id, qty)",
             ),
             Fact(PRICING, 4, "compute_price", "returns", "round(price * quantity, 2)"),
+            caller(APP, "compute_price(base", "compute_price"),
         ),
         metrics=(Metric(PRICING, "compute_price", 4, "cc", 2.0, 14.0, "A", "C"),),
     )
