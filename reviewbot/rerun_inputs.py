@@ -19,6 +19,7 @@ copy, the commits, or the tracked tree that ``git status`` vouches for.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 import stat
@@ -236,6 +237,11 @@ class Reads:
         if not isinstance(path, str):
             return  # a file descriptor
         full = os.path.abspath(path)
+        if full.endswith(".pyc") and "__pycache__" in full:  # a module's bytecode: its source is what may change
+            try:
+                full = importlib.util.source_from_cache(full)
+            except ValueError:
+                pass
         if full.startswith(self._skip):
             return
         (self.files if kind == "file" else self.dirs).add(full)
