@@ -82,30 +82,29 @@ def request(
     """The key of the review ``params`` (the command's options that decide its result) asks for in ``cwd``; None
     when this review is not replayed (see the module's docstring)."""
     environ = os.environ if environ is None else environ
-    root = rerun_inputs.toplevel(cwd)
-    if root is None or (params.get("all_files") and params.get("paths")) or params.get("patch_file") == "-":
+    if (params.get("all_files") and params.get("paths")) or params.get("patch_file") == "-":
         return None
-    inputs = _inputs(cwd, root, params, environ, index_file)
+    inputs = _inputs(cwd, params, environ, index_file)
     if inputs is None:
         return None
     return Request(cache_root(cache_dir, environ), rerun_inputs.digest("review", *inputs), inputs)
 
 
-def _inputs(cwd: Path, root: Path, params: Mapping[str, Any], environ: Mapping[str, str],
+def _inputs(cwd: Path, params: Mapping[str, Any], environ: Mapping[str, str],
             index_file: str | None) -> tuple[Any, ...] | None:
+    """What the key is made of; None outside a repository (or when git cannot tell its state)."""
     state: list[Any] | None
     if params.get("base"):
-        state = rerun_inputs.commits(root, [params["base"], params.get("head") or "HEAD"])
+        state = rerun_inputs.commits(cwd, [params["base"], params.get("head") or "HEAD"])
     else:
-        state = rerun_inputs.worktree_state(root, index_file)
+        state = rerun_inputs.worktree_state(cwd, index_file)
     if state is None:
         return None
     patch = params.get("patch_file")
     files = [[str(Path(p).resolve()), rerun_inputs.file_state(Path(p))] for p in (patch, params.get("config_file"),
                                                                                  params.get("baseline_file")) if p]
-    return (rerun_inputs.code_state(), str(cwd.resolve()), str(root), sorted(params.items()),
-            rerun_inputs.environment(environ), rerun_inputs.config_files(cwd, root, _user_config()), files,
-            state)
+    return (rerun_inputs.code_state(), str(cwd.resolve()), sorted(params.items()), rerun_inputs.environment(environ),
+            rerun_inputs.config_files(cwd, _user_config()), files, state)
 
 
 def _user_config() -> Path:
@@ -181,8 +180,7 @@ def store(req: Request, review: Review, *, source: str, warnings: Sequence[str],
           read: list[list[str]], cwd: Path, params: Mapping[str, Any], index_file: str | None = None) -> bool:
     """Store ``review`` under ``req`` when its inputs are still what they were when it started (a file edited
     during the run would make the result belong to neither state). Write errors only cost the replay."""
-    root = rerun_inputs.toplevel(cwd)
-    if root is None or _inputs(cwd, root, params, os.environ, index_file) != req.inputs:
+    if _inputs(cwd, params, os.environ, index_file) != req.inputs:
         return False
     from reviewbot.cache import plain, write_atomic
 

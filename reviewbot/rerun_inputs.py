@@ -4,8 +4,8 @@ the files a review read.
 The key is computed before any heavy import (no pydantic, libcst, analyzer or discriminator module): reviewbot's
 own files (code, rule pack, prompts), the interpreter and the installed distributions, the executables the
 analyzers start, the command's arguments and working directory, the environment (every variable but a few that
-only describe the terminal), the config files the settings could come from (along the directory walk, the user
-config, ``pyproject.toml`` and friends at the root, which the target Python is read from), and the repository:
+only describe the terminal), the config files the settings could come from (along the directory walk, and the
+user config), and the repository:
 for a commit range the commits the refs resolve to; otherwise ``git status`` (HEAD, the index, every changed or
 untracked file) with the content of each file it lists, plus the patch file's bytes for ``--patch``.
 
@@ -41,7 +41,6 @@ VOLATILE_ENV = frozenset({
     "PYTEST_CURRENT_TEST",
 })  # fmt: skip
 TOOLS = ("semgrep",)  # executables found on PATH or next to the interpreter (the others run as modules)
-ROOT_FILES = ("pyproject.toml", "setup.cfg", "setup.py", ".reviewbot.toml")  # config and target Python at the root
 CONFIG_NAMES = (".reviewbot.toml", "pyproject.toml")
 LARGE = 64 * 2**20  # files above this are told by size and mtime, not content
 PACKAGE = Path(__file__).resolve().parent
@@ -77,17 +76,15 @@ def file_state(path: Path) -> str:
 
 
 def code_state() -> list[object]:
-    """reviewbot's version and every file of its package (rules and prompts included), the interpreter, the
-    installed distributions (names with versions), and the tools' executables."""
-    h = hashlib.sha256()
+    """reviewbot's version and every file of its package (rules and prompts included) by size and modification
+    time, the interpreter, the installed distributions (names with versions), and the tools' executables."""
+    package = []
     for folder, dirs, files in os.walk(PACKAGE, followlinks=True):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in sorted(files):
-            if name.endswith((".pyc", ".pyo")):
-                continue
-            path = os.path.join(folder, name)
-            h.update(os.path.relpath(path, PACKAGE).encode("utf-8", "surrogateescape") + b"\0")
-            h.update(file_state(Path(path)).encode() + b"\0")
+            if not name.endswith((".pyc", ".pyo")):
+                path = os.path.join(folder, name)
+                package.append([os.path.relpath(path, PACKAGE), *_stat(path)])
     dists: list[str] = []
     for entry in sys.path:
         try:
@@ -98,7 +95,7 @@ def code_state() -> list[object]:
     for name in TOOLS:
         exe = _executable(name)
         tools[name] = [exe, _stat(exe)] if exe else None
-    return [__version__, h.hexdigest(), sys.version, sys.executable, dists, tools]
+    return [__version__, digest(package), sys.version, sys.executable, dists, tools]
 
 
 def _executable(name: str) -> str | None:
@@ -123,31 +120,32 @@ def environment(environ: Mapping[str, str]) -> str:
     return digest(sorted((k, v) for k, v in environ.items() if k not in VOLATILE_ENV))
 
 
-def config_files(cwd: Path, root: Path | None, user_config: Path | None) -> list[object]:
-    """Every file the settings or the target Python could be read from, with its content state: the config
-    candidates from ``cwd`` up to ``root`` (the whole walk when there is no root), the root's project files and the
-    user config. Absent files count too: creating one changes the settings."""
+def config_files(cwd: Path, user_config: Path | None) -> list[object]:
+    """Every file the settings could be read from, with its content state: the config candidates from ``cwd`` up
+    to the filesystem's root (the repository's root is on the way) and the user config. Absent files count too:
+    creating one changes the settings, even where git does not look (an ignored ``.reviewbot.toml``)."""
     out: list[object] = []
     current = cwd.resolve()
-    stop = root.resolve() if root is not None else None
     while True:
         out.extend([str(current / n), file_state(current / n)] for n in CONFIG_NAMES)
-        if current == stop or current.parent == current:
+        if current.parent == current:
             break
         current = current.parent
-    if stop is not None:
-        out.extend([str(stop / n), file_state(stop / n)] for n in ROOT_FILES)
     if user_config is not None:
         out.append([str(user_config), file_state(user_config)])
     return out
 
 
-def worktree_state(root: Path, index_file: str | None) -> list[object] | None:
+def worktree_state(cwd: Path, index_file: str | None) -> list[object] | None:
     """HEAD, the index and the working tree as ``git status`` sees them, with the content of every file it lists
-    (modified, added, untracked); None when git cannot tell."""
+    (modified, added, untracked); None when git cannot tell (not a repository)."""
     from reviewbot import git
     from reviewbot.errors import GitError
 
+    try:
+        root = git.toplevel(cwd)  # porcelain paths are relative to the root, wherever git runs
+    except GitError:
+        return None
     args = ["--no-optional-locks", "status", "--porcelain=v2", "-z", "--branch", "--untracked-files=all",
             "--ignore-submodules=none"]
     try:
@@ -175,31 +173,23 @@ def worktree_state(root: Path, index_file: str | None) -> list[object] | None:
         else:  # "?" untracked, "!" ignored
             path = rec[2:]
         listed.append(path.decode("utf-8", "surrogateescape"))
-    return [hashlib.sha256(proc.stdout).hexdigest(), [[p, file_state(root / p)] for p in sorted(set(listed))]]
+    return [str(root), hashlib.sha256(proc.stdout).hexdigest(),
+            [[p, file_state(root / p)] for p in sorted(set(listed))]]
 
 
-def commits(root: Path, refs: Sequence[str]) -> list[str] | None:
-    """The commits ``refs`` name; None when one does not resolve (the cold run reports it)."""
+def commits(cwd: Path, refs: Sequence[str]) -> list[str] | None:
+    """The commits ``refs`` name in the repository of ``cwd``; None when one does not resolve (the cold run
+    reports it) or there is no repository."""
     from reviewbot import git
     from reviewbot.errors import GitError
 
     try:
-        proc = git.run(["rev-parse", "--verify", "--end-of-options", *(f"{r}^{{commit}}" for r in refs)], root,
+        proc = git.run(["rev-parse", "--verify", "--end-of-options", *(f"{r}^{{commit}}" for r in refs)], cwd,
                        check=False, attributes=False)
     except GitError:
         return None
     shas = proc.stdout.decode("ascii", "replace").split()
     return shas if proc.returncode == 0 and len(shas) == len(refs) else None
-
-
-def toplevel(cwd: Path) -> Path | None:
-    from reviewbot import git
-    from reviewbot.errors import GitError
-
-    try:
-        return git.toplevel(cwd)
-    except GitError:
-        return None
 
 
 class Reads:

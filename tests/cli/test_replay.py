@@ -136,3 +136,17 @@ def test_the_reviewed_tree_cannot_place_the_entries(cli, flagged: GitRepo) -> No
     assert REPLAYED in cli(flagged.path, *ARGS, "--format", "json", "--trust-config").err
     assert len(entries()) == 1
     assert not list(flagged.path.rglob("reviews"))
+
+
+def test_an_edit_git_status_reports_alike_is_seen_from_a_subdirectory(cli, repo: GitRepo) -> None:  # type: ignore[no-untyped-def]
+    """``git status`` says "modified" before and after the second edit: the file's content is what tells them
+    apart, found at the path git names relative to the repository's root."""
+    repo.write("pkg/mod.py", "def f(x):\n    return x\n")
+    repo.commit("base")
+    repo.write("pkg/mod.py", "def f(x):\n    return eval(x)\n")
+    sub = repo.path / "pkg"
+    assert RAN in cli(sub, *ARGS, "--format", "json").err
+    assert REPLAYED in cli(sub, *ARGS, "--format", "json").err
+    repo.write("pkg/mod.py", "def f(x):\n    return eval(x)\n\n\nprint(f('1'))\n")
+    again = cli(sub, *ARGS, "--format", "json")
+    assert RAN in again.err and "print" in again.out
