@@ -20,6 +20,7 @@ a miss, never an error.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -53,7 +54,10 @@ class Request:
 
     root: Path  # the cache's root
     key: str
-    inputs: tuple[Any, ...]  # what went into the key, to check again after the cold run
+    inputs: tuple[Any, ...]  # what of the key may change while the review runs: checked again before storing
+    cwd: Path
+    params: Mapping[str, Any]
+    index_file: str | None
 
     @property
     def path(self) -> Path:
@@ -84,15 +88,17 @@ def request(
     environ = os.environ if environ is None else environ
     if (params.get("all_files") and params.get("paths")) or params.get("patch_file") == "-":
         return None
-    inputs = _inputs(cwd, params, environ, index_file)
+    inputs = _tree(cwd, params, index_file)
     if inputs is None:
         return None
-    return Request(cache_root(cache_dir, environ), rerun_inputs.digest("review", *inputs), inputs)
+    fixed = (rerun_inputs.code_state(), str(cwd.resolve()), sorted(params.items()), rerun_inputs.environment(environ))
+    return Request(cache_root(cache_dir, environ), rerun_inputs.digest("review", *fixed, *inputs), inputs, cwd,
+                   dict(params), index_file)
 
 
-def _inputs(cwd: Path, params: Mapping[str, Any], environ: Mapping[str, str],
-            index_file: str | None) -> tuple[Any, ...] | None:
-    """What the key is made of; None outside a repository (or when git cannot tell its state)."""
+def _tree(cwd: Path, params: Mapping[str, Any], index_file: str | None) -> tuple[Any, ...] | None:
+    """The part of the key on disk: the repository's state, the config files, the files named on the command line;
+    None outside a repository (or when git cannot tell its state)."""
     state: list[Any] | None
     if params.get("base"):
         state = rerun_inputs.commits(cwd, [params["base"], params.get("head") or "HEAD"])
@@ -103,10 +109,10 @@ def _inputs(cwd: Path, params: Mapping[str, Any], environ: Mapping[str, str],
     patch = params.get("patch_file")
     files = [[str(Path(p).resolve()), rerun_inputs.file_state(Path(p))] for p in (patch, params.get("config_file"),
                                                                                  params.get("baseline_file")) if p]
-    return (rerun_inputs.code_state(), str(cwd.resolve()), sorted(params.items()), rerun_inputs.environment(environ),
-            rerun_inputs.config_files(cwd, _user_config()), files, state)
+    return rerun_inputs.config_files(cwd, _user_config()), files, state
 
 
+@functools.cache
 def _user_config() -> Path:
     """reviewbot.config.user_config_path, without importing the settings' models."""
     from platformdirs import user_config_path
@@ -177,10 +183,10 @@ def storable(settings: Settings, review: Review) -> bool:
 
 
 def store(req: Request, review: Review, *, source: str, warnings: Sequence[str], exit_code: int,
-          read: list[list[str]], cwd: Path, params: Mapping[str, Any], index_file: str | None = None) -> bool:
-    """Store ``review`` under ``req`` when its inputs are still what they were when it started (a file edited
+          read: list[list[str]]) -> bool:
+    """Store ``review`` under ``req`` when the tree is still what it was when the review started (a file edited
     during the run would make the result belong to neither state). Write errors only cost the replay."""
-    if _inputs(cwd, params, os.environ, index_file) != req.inputs:
+    if _tree(req.cwd, req.params, req.index_file) != req.inputs:
         return False
     from reviewbot.cache import plain, write_atomic
 

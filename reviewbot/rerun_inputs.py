@@ -202,7 +202,8 @@ class Reads:
     _installed = False
     _lock = threading.Lock()
 
-    def __init__(self, ignored: Iterable[Path]) -> None:
+    def __init__(self, ignored: Iterable[Path], *, active: bool = True) -> None:
+        self.active = active
         skip = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix, str(PACKAGE), "/proc", "/sys",
                 "/dev", *(str(p) for p in ignored)}
         self._skip = tuple(os.path.join(os.path.realpath(p), "") for p in skip if p)
@@ -210,16 +211,19 @@ class Reads:
         self.dirs: set[str] = set()
 
     def __enter__(self) -> Reads:
+        self._outer = Reads._active
+        if not self.active:
+            return self
         with Reads._lock:
             if not Reads._installed:
                 sys.addaudithook(_hook)
                 Reads._installed = True
-            self._outer = Reads._active
             Reads._active = self
         return self
 
     def __exit__(self, *exc: object) -> None:
-        Reads._active = self._outer
+        if self.active:
+            Reads._active = self._outer
 
     def note(self, path: object, kind: str) -> None:
         if isinstance(path, bytes):

@@ -162,7 +162,7 @@ def review(
             _publish(hit.review, hit.source, fmt, output, quiet)
             return hit.exit_code
     warned: list[str] = []
-    with rerun_inputs.Reads(ignored=[rerun.cache_root(cache_dir, os.environ)] if req else []) as reads:
+    with rerun_inputs.Reads(ignored=[req.root] if req else [], active=req is not None) as reads:
         settings, source, result = _run(
             cwd, warned, paths=paths, staged=staged, base=base, head=head, merge_base=merge_base,
             patch_file=patch_file, all_files=all_files, cli_values={
@@ -185,8 +185,7 @@ def review(
     level = settings.fail_level
     code = 1 if level is not None and any(c.severity.at_least(level) for c in result.comments) else 0
     if req is not None and rerun.storable(settings, result):
-        rerun.store(req, result, source=source.description, warnings=warned, exit_code=code, read=reads.manifest(),
-                    cwd=cwd, params=params, index_file=_index_file(cwd, staged))
+        rerun.store(req, result, source=source.description, warnings=warned, exit_code=code, read=reads.manifest())
     return code
 
 
