@@ -136,9 +136,10 @@ def config_files(cwd: Path, user_config: Path | None) -> list[object]:
     return out
 
 
-def worktree_state(cwd: Path, index_file: str | None) -> list[object] | None:
+def worktree_state(cwd: Path, index_file: str | None, skip: Path | None = None) -> list[object] | None:
     """HEAD, the index and the working tree as ``git status`` sees them, with the content of every file it lists
-    (modified, added, untracked); None when git cannot tell (not a repository)."""
+    (modified, added, untracked); None when git cannot tell (not a repository). Untracked files under ``skip`` (a
+    cache directory inside the tree, which the review itself writes to) do not count."""
     from reviewbot import git
     from reviewbot.errors import GitError
 
@@ -155,26 +156,30 @@ def worktree_state(cwd: Path, index_file: str | None) -> list[object] | None:
         return None
     if proc.returncode != 0:
         return None
+    skipped = os.path.join(os.path.abspath(skip), "") if skip is not None else None
+    h = hashlib.sha256()
     listed = []
-    records = proc.stdout.split(b"\0")
-    i = 0
-    while i < len(records):
-        rec = records[i]
-        i += 1
-        if not rec or rec.startswith(b"#"):
-            continue
+    records = iter(proc.stdout.split(b"\0"))
+    for rec in records:
         kind = rec[:1]
-        if kind == b"2":  # a rename: the original path is the next record
-            i += 1
-        if kind in (b"1", b"2"):
-            path = rec.split(b" ", 8 if kind == b"1" else 9)[-1]
+        if kind == b"1":
+            path = rec.split(b" ", 8)[-1]
+        elif kind == b"2":  # a rename: the original path is the next record
+            rec += b"\0" + next(records, b"")
+            path = rec.split(b" ", 9)[-1].split(b"\0")[0]
         elif kind == b"u":
             path = rec.split(b" ", 10)[-1]
-        else:  # "?" untracked, "!" ignored
+        elif kind in (b"?", b"!"):
             path = rec[2:]
-        listed.append(path.decode("utf-8", "surrogateescape"))
-    return [str(root), hashlib.sha256(proc.stdout).hexdigest(),
-            [[p, file_state(root / p)] for p in sorted(set(listed))]]
+        else:  # the headers ("# branch.oid ...") and the end
+            h.update(rec + b"\0")
+            continue
+        name = path.decode("utf-8", "surrogateescape")
+        if kind == b"?" and skipped and os.path.join(root, name).startswith(skipped):
+            continue
+        h.update(rec + b"\0")
+        listed.append(name)
+    return [str(root), h.hexdigest(), [[p, file_state(root / p)] for p in sorted(set(listed))]]
 
 
 def commits(cwd: Path, refs: Sequence[str]) -> list[str] | None:
