@@ -20,10 +20,10 @@ a miss, never an error.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
+import sys
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -65,14 +65,31 @@ class Request:
 
 
 def cache_root(cache_dir: str | None, environ: Mapping[str, str]) -> Path:
-    """``--cache-dir``, else ``REVIEWBOT_CACHE_DIR``, else the user cache dir (as reviewbot.wiring's default)."""
+    """``--cache-dir``, else ``REVIEWBOT_CACHE_DIR``, else the user config's ``cache-dir``, else the user cache dir
+    (as reviewbot.wiring's default): never a config file of the reviewed tree."""
     if cache_dir:
         return Path(cache_dir)
     if environ.get("REVIEWBOT_CACHE_DIR"):
         return Path(environ["REVIEWBOT_CACHE_DIR"])
+    configured = _user_cache_dir()
+    if configured:
+        return Path(configured)
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("reviewbot"))
+
+
+def _user_cache_dir() -> str | None:
+    """``cache-dir`` of the user config, when it sets one (a config that does not read is the cold run's error)."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    try:
+        value = tomllib.loads(_user_config().read_text(encoding="utf-8")).get("cache-dir")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    return value if isinstance(value, str) and value else None
 
 
 def request(
@@ -112,7 +129,6 @@ def _tree(cwd: Path, params: Mapping[str, Any], index_file: str | None, cache: P
     return rerun_inputs.config_files(cwd, _user_config()), files, state
 
 
-@functools.cache
 def _user_config() -> Path:
     """reviewbot.config.user_config_path, without importing the settings' models."""
     from platformdirs import user_config_path

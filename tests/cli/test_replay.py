@@ -150,3 +150,17 @@ def test_an_edit_git_status_reports_alike_is_seen_from_a_subdirectory(cli, repo:
     repo.write("pkg/mod.py", "def f(x):\n    return eval(x)\n\n\nprint(f('1'))\n")
     again = cli(sub, *ARGS, "--format", "json")
     assert RAN in again.err and "print" in again.out
+
+
+def test_the_user_config_places_the_entries(cli, flagged: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """Where the analyzer cache goes by the user's own config, the replay's entries go too."""
+    from platformdirs import user_config_path
+
+    monkeypatch.delenv("REVIEWBOT_CACHE_DIR")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    chosen = tmp_path / "chosen-cache"
+    (user_config_path("reviewbot")).mkdir(parents=True)
+    (user_config_path("reviewbot") / "config.toml").write_text(f"cache-dir = '{chosen}'\n", encoding="utf-8")
+    cli(flagged.path, *ARGS, "--format", "json")
+    assert REPLAYED in cli(flagged.path, *ARGS, "--format", "json").err
+    assert list((chosen / "reviews").rglob("*.json")) and list((chosen / "analyzers").rglob("*.json"))
