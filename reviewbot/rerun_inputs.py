@@ -22,6 +22,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import re
 import stat
 import sys
 import tempfile
@@ -44,6 +45,7 @@ TOOLS = ("semgrep",)  # executables found on PATH or next to the interpreter (th
 CONFIG_NAMES = (".reviewbot.toml", "pyproject.toml")
 LARGE = 64 * 2**20  # files above this are told by size and mtime, not content
 PACKAGE = Path(__file__).resolve().parent
+_HEX = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
 
 def digest(*parts: object) -> str:
@@ -188,13 +190,16 @@ def commits(cwd: Path, refs: Sequence[str]) -> list[str] | None:
     from reviewbot import git
     from reviewbot.errors import GitError
 
+    if any(not r or r.startswith("-") for r in refs):
+        return None
     try:
-        proc = git.run(["rev-parse", "--verify", "--end-of-options", *(f"{r}^{{commit}}" for r in refs)], cwd,
-                       check=False, attributes=False)
+        proc = git.run(["rev-parse", *(f"{r}^{{commit}}" for r in refs)], cwd, check=False, attributes=False)
     except GitError:
         return None
     shas = proc.stdout.decode("ascii", "replace").split()
-    return shas if proc.returncode == 0 and len(shas) == len(refs) else None
+    if proc.returncode != 0 or len(shas) != len(refs) or not all(_HEX.fullmatch(s) for s in shas):
+        return None
+    return shas
 
 
 class Reads:

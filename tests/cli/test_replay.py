@@ -164,3 +164,18 @@ def test_the_user_config_places_the_entries(cli, flagged: GitRepo, tmp_path: Pat
     cli(flagged.path, *ARGS, "--format", "json")
     assert REPLAYED in cli(flagged.path, *ARGS, "--format", "json").err
     assert list((chosen / "reviews").rglob("*.json")) and list((chosen / "analyzers").rglob("*.json"))
+
+
+def test_a_commit_range_replays_until_a_ref_moves(cli, flagged: GitRepo) -> None:  # type: ignore[no-untyped-def]
+    flagged.commit("the eval")
+    args = (*ARGS, "--base", "HEAD~1", "--head", "main", "--format", "json")
+    first = cli(flagged.path, *args)
+    assert RAN in first.err and first.code == 1
+    flagged.write("scratch.py", "print('not committed')\n")  # the working tree is not what a range reviews
+    again = cli(flagged.path, *args)
+    assert REPLAYED in again.err and again.code == 1
+    assert run_facts(json.loads(again.out)) == run_facts(json.loads(first.out))
+    flagged.write("app.py", "import ast\n\n\ndef load(text):\n    return ast.literal_eval(text)\n")
+    flagged.commit("fixed")  # main moves; HEAD~1 too
+    moved = cli(flagged.path, *args)
+    assert "analyzing 2 file(s)" in moved.err and moved.code == 0  # app.py and scratch.py

@@ -59,3 +59,11 @@ def test_a_cache_inside_the_tree_is_not_part_of_its_state(repo: GitRepo) -> None
     assert rerun_inputs.worktree_state(repo.path, None) != before
     repo.write("mod.py", "A = 2\n")
     assert rerun_inputs.worktree_state(repo.path, None, skip=cache) != before
+
+
+def test_the_commits_of_a_range(repo: GitRepo) -> None:
+    first = repo.commit("one")
+    second = repo.commit("two")
+    assert rerun_inputs.commits(repo.path, ["HEAD~1", "HEAD"]) == [first, second]
+    assert rerun_inputs.commits(repo.path, ["main", "nosuchref"]) is None
+    assert rerun_inputs.commits(repo.path, ["--all", "HEAD"]) is None
