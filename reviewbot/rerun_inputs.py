@@ -286,7 +286,9 @@ def _record(reads: Reads, event: str, args: tuple[object, ...]) -> None:
         if isinstance(mode, str) and any(c in mode for c in "wax+"):
             return
         if mode is None and isinstance(flags, int) and flags & (_WRITE | _DIRECTORY):
-            return  # written, or a directory opened to walk it (shutil.rmtree: names relative to a dir_fd)
+            return  # written, or a directory opened to walk it
+        if mode is None and isinstance(path, (str, bytes)) and not os.path.isabs(path):
+            return  # os.open of a name relative to a directory's descriptor (shutil.rmtree of the scratch copy)
         reads.note(path, "file")
     elif event in ("os.listdir", "os.scandir"):
         reads.note(args[0] if args else ".", "dir")
