@@ -58,6 +58,7 @@ class Request:
     cwd: Path
     params: Mapping[str, Any]
     index_file: str | None
+    written: tuple[Path, ...]  # what the review writes (the cache, the report): not part of the tree's state
 
     @property
     def path(self) -> Path:
@@ -99,28 +100,33 @@ def request(
     cache_dir: str | None,
     environ: Mapping[str, str] | None = None,
     index_file: str | None = None,
+    output: str | None = None,
 ) -> Request | None:
     """The key of the review ``params`` (the command's options that decide its result) asks for in ``cwd``; None
-    when this review is not replayed (see the module's docstring)."""
+    when this review is not replayed (see the module's docstring). ``output``: the report's file, which the review
+    writes and so is not one of its inputs."""
     environ = os.environ if environ is None else environ
     if (params.get("all_files") and params.get("paths")) or params.get("patch_file") == "-":
         return None
     root = cache_root(cache_dir, environ)
-    inputs = _tree(cwd, params, index_file, root)
+    written = (root, *([cwd / output] if output else []))
+    inputs = _tree(cwd, params, index_file, written)
     if inputs is None:
         return None
     fixed = (rerun_inputs.code_state(), str(cwd.resolve()), sorted(params.items()), rerun_inputs.environment(environ))
-    return Request(root, rerun_inputs.digest("review", *fixed, *inputs), inputs, cwd, dict(params), index_file)
+    return Request(root, rerun_inputs.digest("review", *fixed, *inputs), inputs, cwd, dict(params), index_file,
+                   written)
 
 
-def _tree(cwd: Path, params: Mapping[str, Any], index_file: str | None, cache: Path) -> tuple[Any, ...] | None:
+def _tree(cwd: Path, params: Mapping[str, Any], index_file: str | None,
+          written: tuple[Path, ...]) -> tuple[Any, ...] | None:
     """The part of the key on disk: the repository's state, the config files, the files named on the command line;
     None outside a repository (or when git cannot tell its state)."""
     state: list[Any] | None
     if params.get("base"):
         state = rerun_inputs.commits(cwd, [params["base"], params.get("head") or "HEAD"])
     else:
-        state = rerun_inputs.worktree_state(cwd, index_file, skip=cache)
+        state = rerun_inputs.worktree_state(cwd, index_file, skip=written)
     if state is None:
         return None
     patch = params.get("patch_file")
@@ -202,7 +208,7 @@ def store(req: Request, review: Review, *, source: str, warnings: Sequence[str],
           read: list[list[str]]) -> bool:
     """Store ``review`` under ``req`` when the tree is still what it was when the review started (a file edited
     during the run would make the result belong to neither state). Write errors only cost the replay."""
-    if _tree(req.cwd, req.params, req.index_file, req.root) != req.inputs:
+    if _tree(req.cwd, req.params, req.index_file, req.written) != req.inputs:
         return False
     from reviewbot.cache import plain, write_atomic
 

@@ -138,10 +138,10 @@ def config_files(cwd: Path, user_config: Path | None) -> list[object]:
     return out
 
 
-def worktree_state(cwd: Path, index_file: str | None, skip: Path | None = None) -> list[object] | None:
+def worktree_state(cwd: Path, index_file: str | None, skip: Sequence[Path] = ()) -> list[object] | None:
     """HEAD, the index and the working tree as ``git status`` sees them, with the content of every file it lists
-    (modified, added, untracked); None when git cannot tell (not a repository). Untracked files under ``skip`` (a
-    cache directory inside the tree, which the review itself writes to) do not count."""
+    (modified, added, untracked); None when git cannot tell (not a repository). What the review itself writes does
+    not count: files at or under ``skip`` (the cache directory, the ``--output`` file, when they are in the tree)."""
     from reviewbot import git
     from reviewbot.errors import GitError
 
@@ -158,7 +158,7 @@ def worktree_state(cwd: Path, index_file: str | None, skip: Path | None = None) 
         return None
     if proc.returncode != 0:
         return None
-    skipped = os.path.join(os.path.abspath(skip), "") if skip is not None else None
+    skipped = tuple(os.path.abspath(p) for p in skip)
     h = hashlib.sha256()
     listed = []
     records = iter(proc.stdout.split(b"\0"))
@@ -177,7 +177,8 @@ def worktree_state(cwd: Path, index_file: str | None, skip: Path | None = None) 
             h.update(rec + b"\0")
             continue
         name = path.decode("utf-8", "surrogateescape")
-        if kind == b"?" and skipped and os.path.join(root, name).startswith(skipped):
+        full = os.path.join(root, name)
+        if any(full == p or full.startswith(os.path.join(p, "")) for p in skipped):
             continue
         h.update(rec + b"\0")
         listed.append(name)

@@ -151,7 +151,7 @@ def review(
 
     req = None
     if not no_cache and not apply_fixes:
-        req = rerun.request(cwd, params, cache_dir=cache_dir, index_file=_index_file(cwd, staged))
+        req = rerun.request(cwd, params, cache_dir=cache_dir, index_file=_index_file(cwd, staged), output=output)
         hit = rerun.lookup(req) if req is not None else None
         if hit is not None:
             from reviewbot import progress

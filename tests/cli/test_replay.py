@@ -179,3 +179,12 @@ def test_a_commit_range_replays_until_a_ref_moves(cli, flagged: GitRepo) -> None
     flagged.commit("fixed")  # main moves; HEAD~1 too
     moved = cli(flagged.path, *args)
     assert "analyzing 2 file(s)" in moved.err and moved.code == 0  # app.py and scratch.py
+
+
+def test_a_report_written_into_the_tree_is_not_an_input(cli, flagged: GitRepo) -> None:  # type: ignore[no-untyped-def]
+    """``-o report.sarif`` in the repository (as CI does): the report written does not make the next run a miss."""
+    args = (*ARGS, "--format", "sarif", "-o", "report.sarif")
+    assert RAN in cli(flagged.path, *args).err
+    first = (flagged.path / "report.sarif").read_text(encoding="utf-8")
+    assert REPLAYED in cli(flagged.path, *args).err
+    assert (flagged.path / "report.sarif").read_text(encoding="utf-8") == first

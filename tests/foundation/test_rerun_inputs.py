@@ -49,16 +49,18 @@ def test_the_record_keeps_reads_not_writes(tmp_path: Path) -> None:
     assert not rerun_inputs.unchanged("not a manifest")
 
 
-def test_a_cache_inside_the_tree_is_not_part_of_its_state(repo: GitRepo) -> None:
+def test_what_the_review_writes_is_not_part_of_the_tree_state(repo: GitRepo) -> None:
     repo.write("mod.py", "A = 1\n")
     repo.commit("base")
     cache = repo.path / "cache"
-    before = rerun_inputs.worktree_state(repo.path, None, skip=cache)
+    report = repo.path / "report.json"
+    before = rerun_inputs.worktree_state(repo.path, None, skip=(cache, report))
     repo.write("cache/reviews/v1/ab/abc.json", "{}")
-    assert rerun_inputs.worktree_state(repo.path, None, skip=cache) == before
+    repo.write("report.json", "{}")
+    assert rerun_inputs.worktree_state(repo.path, None, skip=(cache, report)) == before
     assert rerun_inputs.worktree_state(repo.path, None) != before
     repo.write("mod.py", "A = 2\n")
-    assert rerun_inputs.worktree_state(repo.path, None, skip=cache) != before
+    assert rerun_inputs.worktree_state(repo.path, None, skip=(cache, report)) != before
 
 
 def test_the_commits_of_a_range(repo: GitRepo) -> None:
