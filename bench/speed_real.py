@@ -17,7 +17,9 @@ shared machine are noisy: compare the ratios of one run, and ``--repeat 2`` to s
 
 Usage:
     python bench/speed_real.py fetch [--cache DIR]         # pip download the sdists (the only step with network)
-    python bench/speed_real.py run [--cache DIR] [--only NAME] [--no-demo] [--repeat N] [--json OUT]
+    python bench/speed_real.py run [--cache DIR] [--only NAME] [--no-demo] [--repeat N] [--json OUT] [--before DIR]
+``--only demo`` measures the demo alone. ``--before DIR`` also measures each case with the reviewbot package of an
+earlier checkout (``git archive REV | tar -x -C DIR``), in the same run; the end prints the medians over the runs.
 The cache defaults to bench/static_real.py's; cases whose sdists are missing are skipped with a message.
 """
 
@@ -28,6 +30,7 @@ import importlib.util
 import json
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -86,19 +89,25 @@ class Run:
         return out
 
 
-def _env(cache: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("REVIEWBOT_", "GIT_"))}
+def _env(cache: Path, src: Path | None = None) -> dict[str, str]:
+    """The review's environment: no REVIEWBOT_* or GIT_* of the caller, the LLM off, this cache; bytecode written
+    and read as an installed package's is (PYTHONDONTWRITEBYTECODE dropped). ``src``: run the reviewbot package of
+    that checkout instead of the installed one (``--before``)."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("REVIEWBOT_", "GIT_")) and k != "PYTHONDONTWRITEBYTECODE"}
     env.update(REVIEWBOT_LLM_PROVIDER="none", REVIEWBOT_CACHE_DIR=str(cache))
+    if src is not None:
+        env["PYTHONPATH"] = str(src)
     return env
 
 
-def review(cwd: Path, args: Sequence[str], cache: Path) -> Run:
+def review(cwd: Path, args: Sequence[str], cache: Path, src: Path | None = None) -> Run:
     """One whole review (``reviewbot review ARGS --format json -v``) in ``cwd``, timed, with the peak memory of the
     process tree."""
     cmd = [str(Path(sys.executable).with_name("reviewbot")), "review", *args, "--format", "json", "-v"]
 
     def go() -> subprocess.CompletedProcess[str]:
-        return subprocess.run(cmd, cwd=cwd, env=_env(cache), capture_output=True, text=True)
+        return subprocess.run(cmd, cwd=cwd, env=_env(cache, src), capture_output=True, text=True)
 
     seconds, peak, proc = bench_analyzers.timed(go)
     if proc.returncode not in (0, 1):
@@ -147,8 +156,13 @@ class Case:
     texts: Any  # (report) -> {path: post-image text}
 
 
-def measure(case: Case) -> dict[str, Any]:
+def measure(case: Case, before: Path | None = None) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="speed-real-") as tmp:
+        earlier: dict[str, Any] = {}
+        if before is not None:  # the same case with the earlier checkout first, each with its own empty cache
+            b_cold = review(case.cwd, case.args, Path(tmp) / "cache-before", before)
+            b_again = review(case.cwd, case.args, Path(tmp) / "cache-before", before)
+            earlier = {"before_cold_s": b_cold.seconds, "before_again_s": b_again.seconds}
         cache = Path(tmp) / "cache"
         cold = review(case.cwd, case.args, cache)
         again = review(case.cwd, case.args, cache)
@@ -162,6 +176,7 @@ def measure(case: Case) -> dict[str, Any]:
         "cold_stages": cold.stages(), "again_stages": again.stages(),
         "same_report": _same(cold.report, again.report),
         "posted": len(cold.report.get("comments", [])),
+        **earlier,
     }
 
 
@@ -194,11 +209,32 @@ def detail(m: dict[str, Any]) -> str:
         return ", ".join(f"{k} {v:.2f}s" for k, v in stages.items())
 
     cli = ", ".join(f"{k} {v:.1f}s" for k, v in m["cli_parts"].items())
-    return (f"    cold:  {fmt(m['cold_stages'])}\n    again: {fmt(m['again_stages'])}\n    CLIs:  {cli}; "
-            f"{m['posted']} comments posted")
+    out = (f"    cold:  {fmt(m['cold_stages'])}\n    again: {fmt(m['again_stages'])}\n    CLIs:  {cli}; "
+           f"{m['posted']} comments posted")
+    if "before_cold_s" in m:
+        out += (f"\n    before: cold {m['before_cold_s']:.2f}s, again {m['before_again_s']:.2f}s, again/cold "
+                f"{m['before_again_s'] / m['before_cold_s']:.3f}")
+    return out
 
 
-def run(pairs: Sequence[Any], cache: Path, demo: bool, repeat: int, as_json: Path | None) -> int:
+def medians(results: Sequence[dict[str, Any]]) -> str:
+    """Per case, the median over the runs of again/cold (and of the earlier checkout's, with --before)."""
+    out = []
+    for case in dict.fromkeys(r["case"] for r in results):
+        runs = [r for r in results if r["case"] == case]
+        line = (f"{case:<28} again/cold median {statistics.median(r['again_s'] / r['cold_s'] for r in runs):.3f} "
+                f"(again {statistics.median(r['again_s'] for r in runs):.2f}s, cold "
+                f"{statistics.median(r['cold_s'] for r in runs):.2f}s)")
+        if all("before_cold_s" in r for r in runs):
+            line += (f"; before {statistics.median(r['before_again_s'] / r['before_cold_s'] for r in runs):.3f} "
+                     f"(again {statistics.median(r['before_again_s'] for r in runs):.2f}s, cold "
+                     f"{statistics.median(r['before_cold_s'] for r in runs):.2f}s)")
+        out.append(line)
+    return "\n".join(out)
+
+
+def run(pairs: Sequence[Any], cache: Path, demo: bool, repeat: int, as_json: Path | None,
+        before: Path | None = None) -> int:
     sdists, repos = cache / "sdists", cache / "repos"
     cases: list[Case] = [demo_case()] if demo else []
     for pair in pairs:
@@ -215,10 +251,11 @@ def run(pairs: Sequence[Any], cache: Path, demo: bool, repeat: int, as_json: Pat
               f"{TARGET_AGAIN}, peak <= {TARGET_MEMORY_MB} MB)")
         print(HEADER)
         for case in cases:
-            m = measure(case)
+            m = measure(case, before)
             results.append({**m, "run": n + 1})
             print(row(m), flush=True)
             print(detail(m), flush=True)
+    print(f"\nmedians of {repeat} run(s):\n{medians(results)}")
     if as_json is not None:
         as_json.write_text(json.dumps(results, indent=1) + "\n")
     return 0
@@ -232,11 +269,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--no-demo", action="store_true", help="leave out the demo patch")
     ap.add_argument("--repeat", type=int, default=1, help="measure everything this many times")
     ap.add_argument("--json", type=Path, default=None, help="write the measurements here")
+    ap.add_argument("--before", type=Path, default=None,
+                    help="a checkout of an earlier reviewbot (its folder holding the reviewbot package): each case "
+                         "is also reviewed cold and again with it, in the same run")
     args = ap.parse_args(argv)
     pairs = [p for p in PAIRS if not args.only or p.name in args.only]
     if args.command == "fetch":
         return int(static_real.fetch(pairs, args.cache / "sdists"))
-    return run(pairs, args.cache, not args.no_demo, max(1, args.repeat), args.json)
+    return run(pairs, args.cache, not args.no_demo, max(1, args.repeat), args.json, args.before)
 
 
 if __name__ == "__main__":

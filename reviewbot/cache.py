@@ -9,6 +9,7 @@ entry and concurrent writers of the same key do not corrupt each other.
 
 from __future__ import annotations
 
+import collections.abc
 import dataclasses
 import enum
 import functools
@@ -18,7 +19,7 @@ import os
 import tempfile
 import types
 import typing
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar, Union
 
@@ -215,14 +216,28 @@ def _convert(hint: Any, value: Any) -> Any:
         raise CorruptEntry(f"{value!r} is not {hint}")
     if origin is tuple:
         args = typing.get_args(hint)
-        return tuple(_convert(args[0], v) for v in _items(value))
+        if len(args) == 2 and args[1] is Ellipsis or len(args) == 1:
+            return tuple(_convert(args[0], v) for v in _items(value))
+        items = list(_items(value))
+        if len(items) != len(args):
+            raise CorruptEntry(f"{value!r} is not {hint}")
+        return tuple(_convert(a, v) for a, v in zip(args, items))
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
         try:
             return hint(value)
         except ValueError:
             raise CorruptEntry(f"{value!r} is not a {hint.__name__}") from None
-    if hint is Fix:
-        return _build(Fix, value)
+    if hint is Fix or (isinstance(hint, type) and dataclasses.is_dataclass(hint)):
+        return _build(hint, value)
+    if origin in (dict, Mapping, collections.abc.Mapping):
+        key_hint, value_hint = typing.get_args(hint) or (str, object)
+        if not isinstance(value, dict):
+            raise CorruptEntry(f"{value!r} is not an object")
+        return {_convert(key_hint, k): _convert(value_hint, v) for k, v in value.items()}
+    if origin is frozenset:
+        return frozenset(_convert(typing.get_args(hint)[0], v) for v in _items(value))
+    if hint is object:
+        return _json_value(value)
     if hint is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise CorruptEntry(f"{value!r} is not a number")
@@ -230,6 +245,17 @@ def _convert(hint: Any, value: Any) -> Any:
     if hint in (int, str, bool):
         return _check(hint, value)
     raise CorruptEntry(f"unsupported field type {hint}")
+
+
+def _json_value(value: Any) -> Any:
+    """A value of an ``object`` field (a verdict's signals): plain JSON, nothing else."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, list):
+        return [_json_value(v) for v in value]
+    if isinstance(value, dict) and all(isinstance(k, str) for k in value):
+        return {k: _json_value(v) for k, v in value.items()}
+    raise CorruptEntry(f"{value!r} is not JSON")
 
 
 def _check(kind: type[T], value: Any) -> T:

@@ -38,6 +38,7 @@ from pydantic import BaseModel, ConfigDict, field_validator
 
 from reviewbot import blobs, git
 from reviewbot.errors import ReviewbotError
+from reviewbot.kindsummary import summary_line as summary_line  # re-exported: its home before
 from reviewbot.models import ClassifiedFile, FileKind, Finding, Severity, SourceFile
 from reviewbot.textio import MAX_FILE_BYTES
 
@@ -269,25 +270,6 @@ def _by_content(sf: SourceFile, reader: str | None, not_module: int) -> Classifi
     if not_module >= NOT_A_MODULE_MIN:
         return ClassifiedFile(sf.path, FileKind.DATA, f"{not_module} undefined names or redefinitions")
     return None
-
-
-def _data_dirs(files: Sequence[ClassifiedFile], limit: int = 3) -> str:
-    dirs = Counter("/".join(f.path.split("/")[:-1][:2]) + "/" if "/" in f.path else "./" for f in files)
-    shown = [d for d, _ in dirs.most_common(limit)]
-    return ", ".join(shown) + (", ..." if len(dirs) > limit else "")
-
-
-def summary_line(files: Sequence[ClassifiedFile]) -> str:
-    """``216 files: 12 source, 40 tests, 164 data (tests/data/...)``; "" when there are none."""
-    if not files:
-        return ""
-    counts = Counter(f.kind for f in files)
-    data = [f for f in files if f.kind is FileKind.DATA]
-    parts = [f"{counts[k]} {k.value}" for k in FileKind]
-    if data:
-        parts[-1] += f" ({_data_dirs(data)})"
-    total = len(files)
-    return f"{total} file{'s' if total != 1 else ''}: " + ", ".join(parts)
 
 
 def matters_in_data(category: str, cwe: int | None) -> bool:

@@ -56,10 +56,12 @@ def run(
     input_bytes: bytes | None = None,
     env: Mapping[str, str] | None = None,
     timeout: float = 120,
+    attributes: bool = True,
 ) -> subprocess.CompletedProcess[bytes]:
     """Run ``git -C cwd <args>`` (``env``: variables to set, e.g. GIT_INDEX_FILE) and return the completed process
-    (stdout/stderr as bytes)."""
-    attr = _attr_flags()
+    (stdout/stderr as bytes). ``attributes=False``: a command that reads no attributes (rev-parse, status), so no
+    ``git version`` is asked to choose the flags for them."""
+    attr = _attr_flags() if attributes else ()
     done = _spawn([_BASE[0], *attr, *_BASE[1:], "-C", str(Path(cwd).absolute()), *args], input_bytes, env, timeout)
     if attr and done.returncode and b"--attr-source" in (done.err or b""):  # e.g. a SHA-256 repository
         done = _spawn([*_BASE, "-C", str(Path(cwd).absolute()), *args], input_bytes, env, timeout)
@@ -86,7 +88,7 @@ def output(args: Sequence[str], cwd: Path, **kwargs: object) -> str:
 
 
 def toplevel(cwd: Path) -> Path:
-    proc = run(["rev-parse", "--show-toplevel"], cwd, check=False)
+    proc = run(["rev-parse", "--show-toplevel"], cwd, check=False, attributes=False)
     if proc.returncode != 0:
         raise GitError(f"{cwd}: not inside a git repository (run reviewbot in a repo, or use --patch FILE)")
     return Path(proc.stdout.decode("utf-8", "surrogateescape").strip())

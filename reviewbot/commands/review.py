@@ -6,11 +6,16 @@ import os
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from reviewbot.errors import ReviewbotError
+
+if TYPE_CHECKING:
+    from reviewbot.config import Settings
+    from reviewbot.models import Review
+    from reviewbot.sources import Source
 
 FORMATS = ("text", "short", "json", "markdown", "sarif")
 LEVELS = ("none", "info", "warning", "error")
@@ -119,9 +124,6 @@ def review(
     \b
     Exit codes: 0 no comment at or above --fail-on, 1 some, 2 error.
     """
-    from reviewbot import config_trust
-    from reviewbot.wiring import build_source, execute
-
     chosen = [name for name, on in (("--staged", staged), ("--base", base), ("--patch", patch_file),
                                     ("--all-files", all_files), ("--pre-push", pre_push)) if on]
     if len(chosen) > 1:
@@ -135,27 +137,88 @@ def review(
     if pre_push:
         base, head, all_files = _push_range()
     cwd = Path.cwd()
+    # Everything of the command line that decides the review's result (not how it is shown): the replay cache's key.
+    params: dict[str, Any] = {
+        "paths": list(paths), "staged": staged, "base": base, "head": head, "merge_base": merge_base,
+        "patch_file": patch_file, "all_files": all_files, "fail_on": fail_on, "filter": filter_mode,
+        "analyzers": analyzers, "hook": hook, "max_comments": max_comments, "min_score": min_score,
+        "config_file": str(config_file) if config_file else None, "trust_config": trust_config,
+        "cache_dir": cache_dir, "baseline_file": str(baseline_file) if baseline_file else None, "jobs": jobs,
+        "llm_cassette": llm_cassette, "record_cassette": record_cassette, "dump_prompts": dump_prompts,
+        "no_evidence": no_evidence,
+    }
+    from reviewbot import rerun, rerun_inputs
+
+    req = None
+    if not no_cache and not apply_fixes:
+        req = rerun.request(cwd, params, cache_dir=cache_dir, index_file=_index_file(cwd, staged), output=output)
+        hit = rerun.lookup(req) if req is not None else None
+        if hit is not None:
+            from reviewbot import progress
+
+            with progress.for_cli(quiet=quiet, verbose=verbose) as reporter:
+                reporter("unchanged since the last review of it: replaying its result")
+            _warn(hit.warnings)
+            _publish(hit.review, hit.source, fmt, output, quiet)
+            return hit.exit_code
+    warned: list[str] = []
+    with rerun_inputs.Reads(ignored=[req.root] if req else [], active=req is not None) as reads:
+        settings, source, result = _run(
+            cwd, warned, paths=paths, staged=staged, base=base, head=head, merge_base=merge_base,
+            patch_file=patch_file, all_files=all_files, cli_values={
+                "fail-on": fail_on,
+                "filter": "nofilter" if all_files and filter_mode is None else filter_mode,
+                "analyzers": None if analyzers is None else [a.strip() for a in analyzers.split(",") if a.strip()],
+                "max-comments": max_comments,
+                "min-score": min_score,
+                "cache-dir": cache_dir,
+                "cache": False if no_cache else None,
+                "jobs": jobs,
+                "llm": _llm_flags(cwd, llm_cassette, record_cassette, dump_prompts, no_evidence),
+            }, config_file=config_file, trust_config=trust_config, hook=hook, analyzers=analyzers,
+            baseline_file=baseline_file, quiet=quiet, verbose=verbose)
+    _publish(result, source.description, fmt, output, quiet)
+    if apply_fixes:
+        from reviewbot.apply import interactive
+
+        interactive(result, source, yes=yes)
+    level = settings.fail_level
+    code = 1 if level is not None and any(c.severity.at_least(level) for c in result.comments) else 0
+    if req is not None and rerun.storable(settings, result):
+        rerun.store(req, result, source=source.description, warnings=warned, exit_code=code, read=reads.manifest())
+    return code
+
+
+def _index_file(cwd: Path, staged: bool) -> str | None:
+    if not staged:
+        return None
+    from reviewbot.sources import hook_index_file
+
+    return hook_index_file(cwd)
+
+
+def _run(cwd: Path, warned: list[str], *, paths: tuple[str, ...], staged: bool, base: str | None,
+         head: str | None, merge_base: bool, patch_file: str | None, all_files: bool, cli_values: dict[str, Any],
+         config_file: Path | None, trust_config: bool, hook: bool, analyzers: str | None,
+         baseline_file: Path | None, quiet: bool, verbose: int) -> tuple[Settings, Source, Review]:
+    """The review itself: the source, the settings, the pipeline. ``warned`` collects what went to stderr."""
+    from reviewbot import config_trust
+    from reviewbot.wiring import build_source, execute
+
+    def warn(lines: tuple[str, ...]) -> None:
+        warned.extend(lines)
+        _warn(lines)
+
     source = build_source(cwd, paths=paths, staged=staged, base=base, head=head, merge_base=merge_base,
                           patch_file=patch_file, all_files=all_files)
-    cli_values: dict[str, Any] = {
-        "fail-on": fail_on,
-        "filter": "nofilter" if all_files and filter_mode is None else filter_mode,
-        "analyzers": None if analyzers is None else [a.strip() for a in analyzers.split(",") if a.strip()],
-        "max-comments": max_comments,
-        "min-score": min_score,
-        "cache-dir": cache_dir,
-        "cache": False if no_cache else None,
-        "jobs": jobs,
-        "llm": _llm_flags(cwd, llm_cassette, record_cassette, dump_prompts, no_evidence),
-    }
     loaded = config_trust.load(source, start=cwd, config_path=config_file, cli=cli_values, trust=trust_config)
-    _warn(loaded.warnings)
+    warn(loaded.warnings)
     settings = loaded.settings
     if hook and analyzers is None:
         enabled, settings = settings.enabled_analyzers, settings.for_hook()
         if enabled and not settings.enabled_analyzers:
-            _warn((f"the commit hook runs no analyzer: none of {', '.join(enabled)} is a fast one; "
-                   "name the hook's own in `hook-analyzers`",))
+            warn((f"the commit hook runs no analyzer: none of {', '.join(enabled)} is a fast one; "
+                  "name the hook's own in `hook-analyzers`",))
     known = None
     if baseline_file is not None:
         from reviewbot import baseline
@@ -164,11 +227,16 @@ def review(
     from reviewbot import progress, pytarget
 
     target = pytarget.for_review(source, settings.file.python_version)
-    _warn(tuple(f"target Python: {w}" for w in target.warnings))
+    warn(tuple(f"target Python: {w}" for w in target.warnings))
     with progress.for_cli(quiet=quiet, verbose=verbose) as reporter:
         result = execute(source, settings, progress=reporter, baseline=known, target=target)
     if loaded.notes:
         result = replace(result, summary=replace(result.summary, notes=(*result.summary.notes, *loaded.notes)))
+    return settings, source, result
+
+
+def _publish(result: Review, source: str, fmt: str, output: str | None, quiet: bool) -> None:
+    """Render ``result`` in ``fmt`` to ``output`` or stdout (the replay and the review alike)."""
     color = fmt in ("text", "short") and _use_color(output)
     if quiet and fmt in ("text", "short"):
         from reviewbot.publishers.text import problems, render_quiet
@@ -176,19 +244,11 @@ def review(
         _warn(tuple(problems(result)))
         text = render_quiet(result, short=fmt == "short", color=color)
     else:
-        text = _renderer(fmt)(result, source=source.description, color=color)
+        text = _renderer(fmt)(result, source=source, color=color)
     if output:
         _write_output(Path(output), text)
     else:
         click.echo(text, nl=False, color=color or None)  # click would strip the colour when stdout is no TTY
-    if apply_fixes:
-        from reviewbot.apply import interactive
-
-        interactive(result, source, yes=yes)
-    level = settings.fail_level
-    if level is not None and any(c.severity.at_least(level) for c in result.comments):
-        return 1
-    return 0
 
 
 def _warn(lines: tuple[str, ...]) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reviewbot.filekinds import summary_line
+from reviewbot.kindsummary import summary_line
 from reviewbot.models import Comment, Review
 
 _ICON = {"error": "🔴", "warning": "🟠", "info": "🔵"}

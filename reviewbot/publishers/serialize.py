@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from reviewbot import __version__
-from reviewbot.filekinds import summary_line
+from reviewbot.kindsummary import summary_line
 from reviewbot.models import Comment, Review
 
 SCHEMA_VERSION = 1

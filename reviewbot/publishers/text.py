@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from rich.console import Console
 from rich.text import Text
 
-from reviewbot.filekinds import summary_line
+from reviewbot.kindsummary import summary_line
 from reviewbot.models import Comment, Review, Severity
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}

@@ -1,6 +1,7 @@
-"""A re-run of an unchanged review is served from the caches: the analyzer results and the verification of every
-suggested fix. No analyzer worker or tool process starts (every process reviewbot starts is watched in /proc), and
-the report is the same. A changed file is analysed and verified again."""
+"""A re-run of an unchanged review is replayed whole; a re-run whose only change does not touch the analysed files
+is served from the caches: the analyzer results and the verification of every suggested fix. Either way no
+analyzer worker or tool process starts (every process reviewbot starts is watched in /proc), and the report is the
+same. A changed file is analysed and verified again."""
 
 from __future__ import annotations
 
@@ -53,11 +54,18 @@ def test_an_unchanged_rerun_starts_no_analyzer_and_reports_the_same(flagged: Git
     (posted,) = [c for c in comments(first) if c["rule"] == "no-eval"]
     assert posted["suggestion"] and "verified: resolves marker no-eval" in posted["reason"]
 
-    again, started = review(flagged)
+    again, started = review(flagged)  # the same review: replayed whole (reviewbot/rerun.py)
     assert not_git(started) == [], started  # nothing but git: no worker, no tool
-    assert "verifying 1/1: app.py:5 marker:no-eval" in again.stderr
-    assert "re-analysing" not in again.stderr
+    assert "replaying its result" in again.stderr
+    assert "analyzing" not in again.stderr and "verifying" not in again.stderr
     assert comments(again) == comments(first)
+
+    flagged.write("notes.txt", "not Python\n")  # a new input, so no replay: the analyzer cache and the memo answer
+    cached, started = review(flagged)
+    assert not_git(started) == [], started  # nothing but git: no worker, no tool
+    assert "verifying 1/1: app.py:5 marker:no-eval" in cached.stderr
+    assert "re-analysing" not in cached.stderr
+    assert comments(cached) == comments(first)
 
     flagged.write("app.py", "import ast\n\n\ndef load(text):\n    return eval(text)\n\n\nX = eval('1')\n")
     changed, started = review(flagged)

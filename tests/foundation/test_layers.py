@@ -14,14 +14,15 @@ module level, inside functions, and under ``TYPE_CHECKING``. From the bottom up:
 3. plug-ins: ``analyzers.*``, the analyzer adapters, their registry (``analyzers``) and interface
    (``analyzers.base``); ``prompts`` (the prompt templates, data only). The rest of reviewbot imports the adapters
    only through the registry and the interface.
-4. inputs: the change and the settings: ``diff``, ``content``, ``sources``, ``filekinds``, ``config``,
-   ``config_trust``, ``sensitive``, ``pytarget``, ``llm.settings`` (the ``[tool.reviewbot.llm]`` schema).
+4. inputs: the change and the settings: ``diff``, ``content``, ``sources``, ``filekinds`` (and ``kindsummary``, its
+   summary line), ``config``, ``config_trust``, ``sensitive``, ``pytarget``, ``llm.settings`` (the
+   ``[tool.reviewbot.llm]`` schema), ``rerun_inputs`` (what a whole review depends on, for its replay).
 5. contracts: ``contracts``, what the orchestrator hands each stage and what it hands back, and each stage's
    options.
 6. stages: the analyzer runner (``analysis``, ``analysis_worker``, ``cache``), the placement and screening of
    findings (``filtering``, ``noqa``, ``noreturn``, ``suppress``, ``baseline``), the reviewers
-   (``static_reviewer``, ``llm.*``), ``discriminator.*``, and ``publishable`` (the redaction every Review goes
-   through).
+   (``static_reviewer``, ``llm.*``), ``discriminator.*``, ``publishable`` (the redaction every Review goes
+   through), and ``rerun`` (the replay cache of whole reviews).
 7. orchestration: ``pipeline`` (runs the stages), ``wiring`` (builds them from the settings).
 8. publishers: ``publishers.*``, the renderers of a Review.
 9. front ends: ``github.*`` (the Action's publisher) and ``apply`` (interactive fixes).
@@ -47,13 +48,13 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
                         "reviewbot.importguard", "reviewbot.progress", "reviewbot.llm.redact", "reviewbot.rulepack")),
     ("plug-ins", ("reviewbot.analyzers", "reviewbot.analyzers.*", "reviewbot.prompts")),
     ("inputs", ("reviewbot.diff", "reviewbot.content", "reviewbot.sources", "reviewbot.filekinds",
-                "reviewbot.config", "reviewbot.config_trust", "reviewbot.sensitive", "reviewbot.pytarget",
-                "reviewbot.llm.settings")),
+                "reviewbot.kindsummary", "reviewbot.config", "reviewbot.config_trust", "reviewbot.sensitive",
+                "reviewbot.pytarget", "reviewbot.llm.settings", "reviewbot.rerun_inputs")),
     ("contracts", ("reviewbot.contracts",)),
     ("stages", ("reviewbot.analysis", "reviewbot.analysis_cache", "reviewbot.analysis_worker", "reviewbot.cache", "reviewbot.filtering",
                 "reviewbot.noqa", "reviewbot.noreturn", "reviewbot.suppress", "reviewbot.baseline",
                 "reviewbot.static_reviewer", "reviewbot.llm", "reviewbot.llm.*", "reviewbot.discriminator",
-                "reviewbot.discriminator.*", "reviewbot.publishable")),
+                "reviewbot.discriminator.*", "reviewbot.publishable", "reviewbot.rerun")),
     ("orchestration", ("reviewbot.pipeline", "reviewbot.wiring")),
     ("publishers", ("reviewbot.publishers", "reviewbot.publishers.*")),
     ("front ends", ("reviewbot.github", "reviewbot.github.*", "reviewbot.apply")),
