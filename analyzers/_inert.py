@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from reviewbot.analyzers import _source
 from reviewbot.analyzers._constfold import constant
+from reviewbot.analyzers._dropping import drop
 from reviewbot.analyzers.base import SourceFile
 from reviewbot.models import Finding
 
@@ -351,13 +352,9 @@ def without_inert(
     if not wanted:
         return list(findings), []
     safe = {path: benign(texts[path], pairs) for path, pairs in wanted.items()}
-    kept: list[Finding] = []
-    dropped: dict[str, int] = {}
-    for f in findings:
-        if f.rule_id in rules and (rules[f.rule_id], f.line) in safe.get(f.path, ()):
-            dropped[f.path] = dropped.get(f.path, 0) + 1
-            continue
-        kept.append(f)
-    notes = [f"{path}: {n} eval/exec, command or SQL finding(s) on values built only from constants, numbers or "
-             "allow-listed names not reported" for path, n in dropped.items()]
-    return kept, notes
+    return drop(
+        findings,
+        lambda f: f.rule_id in rules and (rules[f.rule_id], f.line) in safe.get(f.path, ()),
+        "eval/exec, command or SQL finding(s) on values built only from constants, numbers or allow-listed names "
+        "not reported",
+    )

@@ -18,6 +18,7 @@ from typing import Any, ClassVar, Literal
 
 from reviewbot import procs
 from reviewbot.analyzers import _inert, _roundtrip, _source
+from reviewbot.analyzers._dropping import drop
 from reviewbot.analyzers.base import AnalysisContext, SourceFile
 from reviewbot.analyzers.base import Options as BaseOptions
 
@@ -109,19 +110,16 @@ def _without_round_trips(
     """``findings`` without B301 on pickle round trips (``_roundtrip``), and a note per file that had some."""
     texts = {sf.path: sf.text for sf in files}
     lines: dict[str, set[int]] = {}
-    kept: list[Finding] = []
-    dropped: dict[str, int] = {}
-    for f in findings:
-        if f.rule_id in _roundtrip.RULES and f.path in texts:
-            if f.path not in lines:
-                lines[f.path] = _roundtrip.round_trip_lines(texts[f.path])
-            if f.line in lines[f.path]:
-                dropped[f.path] = dropped.get(f.path, 0) + 1
-                continue
-        kept.append(f)
-    notes = [f"{path}: {n} pickle round trip(s) (loads of what dumps just made) not reported as unsafe "
-             "deserialization" for path, n in dropped.items()]
-    return kept, notes
+
+    def round_trip(f: Finding) -> bool:
+        if f.rule_id not in _roundtrip.RULES or f.path not in texts:
+            return False
+        if f.path not in lines:
+            lines[f.path] = _roundtrip.round_trip_lines(texts[f.path])
+        return f.line in lines[f.path]
+
+    return drop(findings, round_trip, "pickle round trip(s) (loads of what dumps just made) not reported as unsafe "
+                "deserialization")
 
 
 def _run(items: Sequence[_source.Target], opts: BanditOptions, ctx: AnalysisContext, *flags: str) -> dict[str, Any] | str:
