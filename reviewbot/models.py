@@ -220,6 +220,9 @@ class Candidate:
     # "false_positive", "uncertain", or "" (not checked), and how sure that verdict is
     recheck: str = ""
     recheck_confidence: float = 0.0
+    # The fix LLM triage proposed for the finding it cites: the finding's own claim with a suggestion, so neither
+    # counts as agreement for the other (consensus.py), and the triage verdict already moved the finding's confidence
+    from_triage: bool = False
 
 
 @dataclass(frozen=True)

@@ -71,20 +71,26 @@ def consensus(
         mine = family(c.origin)
         neighbours = [j for j in by_path[c.path] if j != i and overlaps(c, candidates[j])]
         agreement = tuple(
-            dict.fromkeys(candidates[j].origin for j in neighbours if family(candidates[j].origin) != mine)
+            dict.fromkeys(
+                candidates[j].origin
+                for j in neighbours
+                if family(candidates[j].origin) != mine and not same_claim(c, candidates[j])
+            )
         )
         cited = tuple(
             dict.fromkeys(
                 findings_by_fingerprint[fp].origin
                 for fp in c.cites
-                if fp in findings_by_fingerprint and family(findings_by_fingerprint[fp].origin) != mine
+                if fp in findings_by_fingerprint
+                and family(findings_by_fingerprint[fp].origin) != mine
+                and not c.from_triage
             )
         )
         confirmed = tuple(
             dict.fromkeys(
                 candidates[j].origin
                 for j in (citers.get(c.fingerprint, []) if c.fingerprint else [])
-                if j != i and family(candidates[j].origin) != mine
+                if j != i and family(candidates[j].origin) != mine and not candidates[j].from_triage
             )
         )
         size, families = 1, 1
@@ -119,6 +125,13 @@ def consensus(
             )
         )
     return out
+
+
+def same_claim(a: Candidate, b: Candidate) -> bool:
+    """Whether one is the fix LLM triage proposed for the other's finding: one claim, not two voices."""
+    return (a.from_triage and bool(b.fingerprint) and b.fingerprint in a.cites) or (
+        b.from_triage and bool(a.fingerprint) and a.fingerprint in b.cites
+    )
 
 
 def independent(c: Consensus) -> int:

@@ -94,7 +94,9 @@ DEFAULT_THRESHOLD = 0.5  # FileSettings.min_score
 # evaluation (bench/real_eval.py; docs/quality.md): the model's severity and confidence,
 # whether its other samples raise the same lines, analyzer agreement, and the comment's category. Its suggested fix
 # does not decide: a fix that fails verification is withheld (the reason line says why) and the comment stands on
-# its own signals; a fix that verifiably resolves the finding the comment cites counts for it (W_RESOLVES_TARGET).
+# its own signals; a fix that verifiably resolves the finding the comment cites is shown but adds nothing (a fix
+# that silences a linter is not evidence that the comment matters; counting it posted a triaged unused variable
+# in a test at 0.96).
 # The fix checks of the first design sank about half of the right comments on real changes (issue 13).
 # Fitted on the train split (logistic regression of right comments near a real bug against every comment on a
 # correct fix or a clean merged change, then the bias set so that a control's near-fix alarm stays at or below 0.15):
@@ -259,8 +261,9 @@ def terms(s: Signals) -> dict[str, float]:
 
 
 def llm_terms(s: Signals) -> dict[str, float]:
-    """The terms of an LLM comment's score (see LLM_BIAS); its fix only counts when it verifiably resolves the
-    finding the comment is about."""
+    """The terms of an LLM comment's score (see LLM_BIAS). Its fix does not count: a fix that makes the finding the
+    comment cites go away shows the fix is coherent, not that the comment is right (it decides only whether the
+    suggestion is shown)."""
     k, n = s.samples_flag
     t: dict[str, float] = {
         "bias": LLM_BIAS,
@@ -278,8 +281,6 @@ def llm_terms(s: Signals) -> dict[str, float]:
         scale = 1.0 if s.recheck == "uncertain" else s.recheck_confidence
         t["checked-bias"] = CHECKED_BIAS
         t["second-look"] = W_RECHECK[s.recheck] * scale
-    if suggestion_ok(s) and s.target_resolved is True:
-        t["resolves-target"] = W_RESOLVES_TARGET
     return {k: round(v, 3) for k, v in t.items() if v}
 
 

@@ -166,6 +166,7 @@ def apply_triage(
                         cwe=finding.cwe,
                         confidence=round(min(v.confidence, MAX_LLM_CONFIDENCE), 3),
                         cites=(finding.fingerprint,) if finding.fingerprint else (),
+                        from_triage=True,
                     )
                 )
         elif v.verdict == "false_positive":

@@ -64,3 +64,18 @@ def test_samples_fixing_the_same_lines_pool_their_confidence() -> None:
     assert out[0].samples_confidence == out[1].samples_confidence == pytest.approx(0.6)
     assert out[2].samples_confidence is None  # no fix of its own
     assert out[3].samples_confidence == 0.8 and out[4].samples_confidence == 0.2
+
+
+def test_a_triage_fix_and_its_finding_are_one_claim_not_two_voices() -> None:
+    """Triage already raised the finding's confidence; its fix for that finding neither agrees with the finding nor
+    confirms it (counting it scored a triaged unused variable 0.96 on a clean change), while a review comment
+    citing the same finding still counts."""
+    finding = Finding("pylint", "W0612", "a.py", 5, 5, Severity.WARNING, Confidence.HIGH, "unused", fingerprint="fp1")
+    static = Candidate("a.py", 5, 5, Severity.WARNING, "unused", "pylint:unused-variable", fingerprint="fp1")
+    fix = replace(llm("a.py", 5, "pass\n"), cites=("fp1",), from_triage=True)
+    review = replace(llm("a.py", 5, None), cites=("fp1",), origin="llm:other#0")
+    out = consensus([static, fix, review], {}, {"fp1": finding})
+    assert "llm:m#0" not in out[0].agreement + out[0].confirmed_by
+    assert out[0].confirmed_by == ("llm:other#0",)
+    assert "pylint:unused-variable" not in out[1].agreement and independent(out[1]) == 1  # only the other model
+    assert "pylint:unused-variable" in out[2].agreement
