@@ -70,7 +70,7 @@ class _Scope:
     def __init__(self, kind: str, state: State, module: State) -> None:
         self.kind, self.state, self.module = kind, state, module
 
-    def inert(self, node: ast.expr | None) -> bool:  # noqa: C901 - one case per expression kind
+    def inert(self, node: ast.expr | None) -> bool:
         if node is None:
             return True
         if isinstance(node, ast.Constant):

@@ -7,11 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from reviewbot.analyzers._inert import CODE, DATA, SHELL, SQL, benign
 from reviewbot.analyzers.bandit import Bandit, BanditOptions
 from reviewbot.analyzers.base import AnalysisContext
 from reviewbot.analyzers.semgrep import Semgrep, SemgrepOptions
-
 from reviewbot.models import AnalyzerResult
 from tests.analyzers.support import changed, materialize
 
