@@ -57,7 +57,7 @@ def result(tmp_path_factory: pytest.TempPathFactory) -> tuple[AnalyzerResult, di
         changed("pkg/negative.py", NEGATIVE),
         changed("broken.py", "def f(:\n    pass\n"),
         changed("empty.py", ""),
-        changed("huge.py", "".join(f"v{i} = {i}\n" for i in range(30000)) + "import pickle\npickle.loads(b'')\n"),
+        changed("huge.py", "".join(f"v{i} = {i}\n" for i in range(30000)) + "import pickle\npickle.loads(blob)\n"),
         changed("latin1.py", LATIN1),
     ]
     newer = newer_syntax()
