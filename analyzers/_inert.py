@@ -13,6 +13,11 @@ command or query is made only of *inert* values cannot be injected, whatever its
   (``if x not in ALLOWED: return``, ``if x not in ALLOWED: x = "/"``, the body of ``if x in ALLOWED:``) making the
   checked name inert. Module-level names count when the module binds them to inert values only.
 
+Deserialization (bandit's B301/B302 pickle/marshal/dill/jsonpickle loads, B506 ``yaml.load``) is judged the same
+way on the data loaded: a literal, a file opened at a path built only from inert values (the program's own data
+file), a base64/hex decoding of inert data; ``yaml.load`` with ``SafeLoader``/``BaseLoader`` (or their C versions)
+builds only plain values and is dropped whatever it reads.
+
 Anything else (a parameter, an attribute, a call of an unknown function) is not inert, so the finding stays.
 """
 
@@ -30,12 +35,14 @@ from reviewbot.models import Finding
 CODE = "code"  # eval / exec: the first argument
 SHELL = "shell"  # a command run by a shell or a process call: the first argument (or args=)
 SQL = "sql"  # a query built on the finding's line
+DATA = "data"  # pickle/marshal/yaml/jsonpickle loads: the data deserialized (first argument)
 
 # finding rule id -> what its call carries
 BANDIT_RULES: dict[str, str] = {
     "B102": CODE, "B307": CODE,
     "B602": SHELL, "B603": SHELL, "B604": SHELL, "B605": SHELL, "B606": SHELL, "B607": SHELL, "B609": SHELL,
     "B608": SQL,
+    "B301": DATA, "B302": DATA, "B506": DATA,
 }
 SEMGREP_RULES: dict[str, str] = {"shell-command-formatted": SHELL, "sqli-string-format": SQL}
 
@@ -46,6 +53,13 @@ _STR_METHODS = frozenset({"lower", "upper", "strip", "lstrip", "rstrip", "title"
 _CALLS = frozenset({"eval", "exec"})
 _SQL_CALLS = frozenset({"execute", "executemany", "executescript", "exec_driver_sql", "mogrify", "text", "raw",
                         "RawSQL", "read_sql", "read_sql_query"})
+_DATA_CALLS = frozenset({"loads", "load", "load_all", "unsafe_load", "unsafe_load_all", "full_load", "full_load_all",
+                         "decode", "Unpickler"})
+# yaml loaders that build only plain scalars, lists and dicts (bandit's B506 flags every loader but SafeLoader)
+_SAFE_YAML_LOADERS = frozenset({"SafeLoader", "CSafeLoader", "BaseLoader", "CBaseLoader"})
+# for DATA: a file the program names itself, or a decoding of inert data, is the program's own data
+_DATA_WRAPPERS = frozenset({"open", "b64decode", "urlsafe_b64decode", "standard_b64decode", "decodebytes",
+                            "fromhex", "unhexlify"})
 _EXITS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
 State = dict[str, bool]
 
@@ -56,7 +70,7 @@ class _Scope:
     def __init__(self, kind: str, state: State, module: State) -> None:
         self.kind, self.state, self.module = kind, state, module
 
-    def inert(self, node: ast.expr | None) -> bool:  # noqa: C901 - one case per expression kind
+    def inert(self, node: ast.expr | None) -> bool:
         if node is None:
             return True
         if isinstance(node, ast.Constant):
@@ -95,12 +109,19 @@ class _Scope:
             return True
         if name in _QUOTES and self.kind == SHELL:
             return True
+        if name in _DATA_WRAPPERS and self.kind == DATA:
+            return all(self.inert(a) for a in node.args)
         if isinstance(func, ast.Name) and name in {"str", "repr"}:
             return all(self.inert(a) for a in node.args)
         if isinstance(func, ast.Attribute) and name in _STR_METHODS:
             return self.inert(func.value) and all(self.inert(a) for a in node.args) \
                 and all(self.inert(k.value) for k in node.keywords)
         return False
+
+
+def _last_name(node: ast.expr) -> str:
+    """``SafeLoader`` of ``yaml.SafeLoader`` or ``SafeLoader``; '' for anything else."""
+    return node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
 
 
 def _assigned(target: ast.expr) -> list[str]:
@@ -305,6 +326,16 @@ def _targets(tree: ast.AST, line: int, kind: str) -> list[ast.expr]:
             arg = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "args"), None)
             if arg is not None:
                 out.append(arg)
+        elif kind == DATA and isinstance(node, ast.Call):
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+            if name not in _DATA_CALLS:
+                continue
+            loader = next((k.value for k in node.keywords if k.arg in ("Loader", "loader")), None)
+            if loader is not None and _last_name(loader) in _SAFE_YAML_LOADERS:
+                out.append(ast.Constant(value=""))
+            elif node.args:
+                out.append(node.args[0])
         elif kind == SQL and isinstance(node, (ast.BinOp, ast.JoinedStr)):
             out.append(node)
         elif kind == SQL and isinstance(node, ast.Call):
@@ -355,6 +386,6 @@ def without_inert(
     return drop(
         findings,
         lambda f: f.rule_id in rules and (rules[f.rule_id], f.line) in safe.get(f.path, ()),
-        "eval/exec, command or SQL finding(s) on values built only from constants, numbers or allow-listed names "
-        "not reported",
+        "eval/exec, command, SQL or deserialization finding(s) on values built only from constants, numbers or "
+        "allow-listed names (or a yaml safe loader) not reported",
     )

@@ -203,3 +203,45 @@ def echo_folded_else():
     # ruleid: command-injection
     os.system("echo " + bar)
     return "ok"
+
+
+@app.route("/ping-nosh")
+def ping_no_shell():
+    host = request.args.get("host")
+    # ruleid: command-injection
+    subprocess.run("ping -c 1 " + host)
+    # ruleid: command-injection
+    subprocess.check_output(f"nslookup {host}")
+    # ok: command-injection
+    subprocess.run(["ping", "-c", "1"] + [host])
+    # ok: command-injection
+    subprocess.run("ping -c 1 " + shlex.quote(host), shell=True)
+    return "ok"
+
+
+@app.route("/remote")
+def remote():
+    path = request.args["path"]
+    # ruleid: command-injection
+    ssh_client.exec_command("ls " + path)
+    # ok: command-injection
+    ssh_client.exec_command("ls " + shlex.quote(path))
+    return "ok"
+
+
+def legacy_view(request):
+    # ruleid: command-injection
+    os.popen3("grep " + request.GET["q"] + " /var/log/app.log")
+    return "ok"
+
+
+def lambda_handler(event, context):
+    # ruleid: command-injection
+    os.system("convert " + event["key"] + " out.png")
+    # ok: command-injection
+    os.system("convert " + shlex.quote(event["key"]) + " out.png")
+
+
+def fixture_like(request):
+    # ok: command-injection
+    os.system("ls " + request.param)

@@ -159,3 +159,28 @@ def folded_branch():
         param = "never"
     # ruleid: sql-injection
     conn.execute("SELECT * FROM users WHERE name = '" + param + "'")
+
+
+def search_view(req):
+    # ruleid: sql-injection
+    connection.cursor().execute("SELECT * FROM items WHERE name = '%s'" % req.GET["q"])
+    # ok: sql-injection
+    connection.cursor().execute("SELECT * FROM items WHERE name = %s", [req.GET["q"]])
+
+
+def pyramid_view(request):
+    name = request.params.get("name")
+    # ruleid: sql-injection
+    session.execute(sqlalchemy.text("SELECT * FROM users WHERE name = '" + name + "'"))
+
+
+def lambda_handler(event, context):
+    # ruleid: sql-injection
+    cursor.execute("DELETE FROM jobs WHERE id = '%s'" % event["id"])
+    # ok: sql-injection
+    cursor.execute("DELETE FROM jobs WHERE id = %s", (event["id"],))
+
+
+def not_a_view(reqs, context):
+    # ok: sql-injection
+    cursor.execute("SELECT * FROM t WHERE a = '%s'" % reqs.GET["a"])

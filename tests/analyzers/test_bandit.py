@@ -6,9 +6,9 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from reviewbot.analyzers.bandit import Bandit, BanditOptions
 from reviewbot.analyzers.base import AnalysisContext, SourceFile
-
 from reviewbot.models import AnalyzerResult, Confidence, Severity, finding_fingerprint
 from tests.analyzers.support import by_rule, changed, materialize
 
@@ -57,7 +57,7 @@ def result(tmp_path_factory: pytest.TempPathFactory) -> tuple[AnalyzerResult, di
         changed("pkg/negative.py", NEGATIVE),
         changed("broken.py", "def f(:\n    pass\n"),
         changed("empty.py", ""),
-        changed("huge.py", "".join(f"v{i} = {i}\n" for i in range(30000)) + "import pickle\npickle.loads(b'')\n"),
+        changed("huge.py", "".join(f"v{i} = {i}\n" for i in range(30000)) + "import pickle\npickle.loads(blob)\n"),
         changed("latin1.py", LATIN1),
     ]
     newer = newer_syntax()
@@ -71,7 +71,7 @@ def result(tmp_path_factory: pytest.TempPathFactory) -> tuple[AnalyzerResult, di
 
 
 def test_positives_are_mapped(result: tuple[AnalyzerResult, dict[str, SourceFile]]) -> None:
-    res, files = result
+    res, _files = result
     assert res.error == ""
     found = by_rule(f for f in res.findings if f.path == "pkg/positive.py")
     shell = found["B602"][0]

@@ -7,11 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from reviewbot.analyzers._inert import CODE, SHELL, SQL, benign
+
+from reviewbot.analyzers._inert import CODE, DATA, SHELL, SQL, benign
 from reviewbot.analyzers.bandit import Bandit, BanditOptions
 from reviewbot.analyzers.base import AnalysisContext
 from reviewbot.analyzers.semgrep import Semgrep, SemgrepOptions
-
 from reviewbot.models import AnalyzerResult
 from tests.analyzers.support import changed, materialize
 
@@ -150,7 +150,43 @@ def test_the_shape_rules_of_the_pack_skip_inert_queries(tmp_path: Path) -> None:
         ("q = 'SELECT ' + ', '.join(['a', 'b']) + ' FROM t'\n", SQL, 1, True),
         ("q = 'SELECT * FROM t WHERE a = ' + a\n", SQL, 1, False),
         ("def f(:\n", CODE, 1, False),
+        ("pickle.loads(b'\\x80\\x04K\\x01.')\n", DATA, 1, True),
+        ("pickle.loads(data)\n", DATA, 1, False),
+        ("pickle.load(open('cache/index.pkl', 'rb'))\n", DATA, 1, True),
+        ("pickle.load(open(path, 'rb'))\n", DATA, 1, False),
+        ("yaml.load(stream, Loader=yaml.BaseLoader)\n", DATA, 1, True),
+        ("yaml.load(stream, Loader=yaml.Loader)\n", DATA, 1, False),
+        ("jsonpickle.decode('{}')\n", DATA, 1, True),
+        ("pickle.loads(base64.b64decode(cookie))\n", DATA, 1, False),
+        ("buf = io.BytesIO()\nbuf.write(blob)\npickle.load(buf)\n", DATA, 3, False),
     ],
 )
 def test_what_is_inert(text: str, kind: str, line: int, expected: bool) -> None:
     assert ((kind, line) in benign(text, [(kind, line)])) is expected
+
+
+DESERIALIZE = '''\
+import pickle
+
+import yaml
+
+
+def fixed():
+    table = pickle.load(open("data/table.pkl", "rb"))
+    config = yaml.load(open("config.yml"), Loader=yaml.BaseLoader)
+    return table, config, pickle.loads(b"\\x80\\x04K\\x01.")
+
+
+def outside(blob, stream):
+    return pickle.loads(blob), yaml.load(stream, Loader=yaml.Loader)
+'''
+
+
+def test_deserializing_the_programs_own_data_is_not_reported(tmp_path: Path) -> None:
+    work = tmp_path / "tree"
+    files = [changed("app/load.py", DESERIALIZE)]
+    materialize(work, files)
+    res = Bandit().analyze(files, AnalysisContext(work, BanditOptions()))
+    hits = sorted((f.line, f.rule_id) for f in res.findings if f.rule_id in {"B301", "B506"})
+    assert hits == [(13, "B301"), (13, "B506")]
+    assert any("deserialization" in n for n in res.notes)

@@ -1,0 +1,50 @@
+"""Pack findings that a review posts at the default threshold: a rule's severity and confidence decide whether its
+finding clears ``min-score`` (reviewbot.discriminator.scoring), so these run the whole review on real files."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REVIEWBOT = Path(sys.executable).parent / "reviewbot"
+
+APP = '''\
+from flask import Flask, render_template, request
+
+app = Flask(__name__)
+
+
+@app.route("/note")
+def note():
+    return render_template("note.txt", text=request.args.get("text"))
+
+
+@app.route("/page")
+def page():
+    return render_template("page.html", text=request.args.get("text"))
+'''
+
+
+def _review(tmp_path: Path, files: dict[str, str]) -> list[dict]:
+    for rel, text in files.items():
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.invalid", GIT_COMMITTER_NAME="t",
+               GIT_COMMITTER_EMAIL="t@example.invalid")
+    for cmd in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-qm", "app"]):
+        subprocess.run(cmd, cwd=tmp_path, check=True, env=env)
+    run = subprocess.run([str(REVIEWBOT), "review", "--all-files", "--format", "json", "-q", "--no-cache",
+                          "--fail-on", "none", "--analyzers", "semgrep"], cwd=tmp_path, capture_output=True,
+                         text=True, env=env, check=True)
+    return json.loads(run.stdout)["comments"]
+
+
+@pytest.mark.skipif(not REVIEWBOT.exists(), reason="reviewbot is not installed in this environment")
+def test_a_route_rendering_an_unescaped_template_with_values_is_posted(tmp_path: Path) -> None:
+    comments = _review(tmp_path, {"app.py": APP})
+    hits = [(c["line"], c["cwe"]) for c in comments if c.get("rule") == "flask-unescaped-template-extension"]
+    assert hits == [(8, 79)]
