@@ -98,6 +98,18 @@ def code_key(code: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _shape(code: str) -> str:
+    """``code``'s tokens with every name but keywords and builtins blanked, joined: what ``code_key`` keeps of it
+    whatever the context, so two spans with equal keys have equal shapes (a quick necessary condition)."""
+    out = []
+    for m in _TOKEN.finditer(code):
+        kind, text = m.lastgroup, m.group()
+        if kind == "comment":
+            continue
+        out.append("$" if kind == "name" and text not in _LITERAL_NAMES else text)
+    return "\x00" + "\x00".join(out) + "\x00"
+
+
 def _defs(text: str) -> list[tuple[str, int, int, int, bool]]:
     tree = parse_python(text)
     return [] if isinstance(tree, SyntaxError) else ast_defs(tree)
@@ -107,12 +119,18 @@ def wanted(
     findings: Sequence[Finding], files: Sequence[SourceFile], tools: Collection[str], skip: Collection[int] = ()
 ) -> dict[str, list[int]]:
     """The findings worth a look in the base, by path: on added lines, not already cut, from a compared analyzer,
-    in a file the base has."""
-    has_base = {sf.path for sf in files if sf.before is not None}
+    in a file the base has, on code whose shape (names blanked) the base has somewhere."""
+    by_path = {sf.path: sf for sf in files if sf.before is not None}
+    shapes: dict[str, str] = {}
     out: dict[str, list[int]] = {}
     for i, f in enumerate(findings):
-        if i in skip or f.position is not DiffPosition.ADDED or f.tool not in tools or f.path not in has_base:
+        sf = by_path.get(f.path)
+        if i in skip or f.position is not DiffPosition.ADDED or f.tool not in tools or sf is None:
             continue
+        if sf.path not in shapes:
+            shapes[sf.path] = _shape(sf.before or "")
+        if _shape(line_span(sf.text, f.line, f.end_line)) not in shapes[sf.path]:
+            continue  # the base has no such code anywhere: the finding is new without asking a tool
         out.setdefault(f.path, []).append(i)
     return out
 

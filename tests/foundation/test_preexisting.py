@@ -101,3 +101,19 @@ def test_only_compared_analyzers_and_files_with_a_base_run(tmp_path: Path) -> No
     added = [SourceFile("tool.py", AFTER, added_lines=frozenset({1, 2, 3, 4, 5}), hunks=((1, 5),))]
     assert check(place_all(placed, added), added, BaseAnalysis(frozenset({"bandit"}), spy)).at == frozenset()
     assert calls == []
+
+
+def test_code_the_base_does_not_have_needs_no_base_run(tmp_path: Path) -> None:
+    before = "import subprocess\n\n\ndef run(cmd):\n    return cmd\n"
+    sf = SourceFile("tool.py", AFTER, before=before, added_lines=frozenset({4, 5}), hunks=((1, 5),))
+    (tmp_path / "tool.py").write_text(AFTER)
+    ev = run_analyzers([Bandit()], [sf], tmp_path, {"bandit": BanditOptions()}, repo_root=None, rev=None, cache=None)
+    placed = place_all(ev.findings, [sf])
+    calls = []
+
+    def spy(files: Sequence[SourceFile], workdir: Path, tools: frozenset[str]) -> Evidence:
+        calls.append(tools)
+        return Evidence()
+
+    prior = check(placed, [sf], BaseAnalysis(frozenset({"bandit"}), spy))
+    assert (prior.at, prior.checked, calls) == (frozenset(), 0, [])
