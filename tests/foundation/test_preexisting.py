@@ -117,3 +117,23 @@ def test_code_the_base_does_not_have_needs_no_base_run(tmp_path: Path) -> None:
 
     prior = check(placed, [sf], BaseAnalysis(frozenset({"bandit"}), spy))
     assert (prior.at, prior.checked, calls) == (frozenset(), 0, [])
+
+
+def test_the_base_run_is_cached_like_the_head(tmp_path: Path) -> None:
+    from reviewbot.config import FileSettings, Settings
+    from reviewbot.wiring import make_base_analysis
+
+    settings = Settings(FileSettings(analyzers=("bandit", "radon"), cache_dir=str(tmp_path / "cache")))
+    base = make_base_analysis(settings, None)
+    assert base.tools == {"bandit"}  # radon's findings are about the change: not compared
+    files, placed = head(tmp_path)
+    statuses = []
+
+    def recording(files: Sequence[SourceFile], workdir: Path, tools: frozenset[str]) -> Evidence:
+        ev = base.run(files, workdir, tools)
+        statuses.append([(s.name, s.status, s.cached) for s in ev.statuses])
+        return ev
+
+    for _ in range(2):
+        assert check(placed, files, BaseAnalysis(base.tools, recording)).at == {1}
+    assert statuses == [[("bandit", Status.OK, 0)], [("bandit", Status.OK, 1)]]
