@@ -188,9 +188,11 @@ def run_review(
         placed = place_all(evidence.findings, files)  # the one placement; the rest only marks, select decides
         screened = suppress.apply(placed, files, evidence.statuses, mode, evidence.silenced)
         known = baseline.known(placed, files, skip=screened.at) if baseline is not None else frozenset()
+        unreported = frozenset(i for i, f in enumerate(placed)
+                               if not _reported_in(kinds.kind(f.path), category_of(f), f.cwe))
         prior = Prior()
-        if base_analysis is not None:
-            prior = check(placed, files, base_analysis, skip=screened.at | known)
+        if base_analysis is not None:  # what is cut anyway needs no look at the base
+            prior = check(placed, files, base_analysis, skip=screened.at | known | unreported)
             if prior.checked:
                 say(f"checked {prior.checked} finding(s) on changed lines against the base version")
         selection = select(
