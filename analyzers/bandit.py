@@ -65,6 +65,7 @@ class Bandit:
     per_file: ClassVar[bool] = True
     splittable: ClassVar[bool] = True  # the runner may run batches of files in parallel
     cost_per_kloc: ClassVar[float] = 0.5  # CPU seconds per 1000 lines on the stdlib (base.Traits)
+    compared_with_base: ClassVar[bool] = True  # findings depend on the file's text alone (base.Traits)
 
     def version(self) -> str:
         try:

@@ -53,8 +53,8 @@ class Analyzer(Protocol):
 
     What the runner and the wiring need to know beyond these members, an adapter declares as class attributes
     or methods named as the fields of ``Traits`` (``splittable``, ``min_batch``, ``cost_per_kloc``,
-    ``startup_s``, ``prompt_only``, ``reanalyzed``, ``settings_key(ctx)``, ``cache_key(files, ctx)``); what
-    it does not declare takes the default there. ``Traits.of`` is the one place that reads them: nothing else
+    ``startup_s``, ``prompt_only``, ``reanalyzed``, ``compared_with_base``, ``settings_key(ctx)``,
+    ``cache_key(files, ctx)``); what it does not declare takes the default there. ``Traits.of`` is the one place that reads them: nothing else
     looks an adapter up by its name or probes it for attributes.
     """
 
@@ -83,6 +83,10 @@ class Traits:
     # discriminator re-analyses patched fixes.
     prompt_only: tuple[str, ...] = ()
     reanalyzed: bool = True  # re-run on the discriminator's patched variants (False: it feeds prompts only)
+    # Its findings are a property of the file's own text, so the base version's findings can be compared with
+    # them: a finding on a changed line that the pre-image already had is not reported (reviewbot/preexisting.py).
+    # False for findings about the change itself (radon's complexity deltas, facts' call sites).
+    compared_with_base: bool = False
     # Cache-key material beyond the options and the version: what else decides the results, e.g. the content of
     # the rule files the adapter was constructed with; None: nothing else does.
     settings_key: Callable[[AnalysisContext], str] | None = field(default=None, compare=False)

@@ -94,6 +94,7 @@ class Pylint:
     splittable: ClassVar[bool] = True
     cost_per_kloc: ClassVar[float] = 0.9  # CPU seconds per 1000 lines on the stdlib (base.Traits)
     startup_s: ClassVar[float] = 1.0
+    compared_with_base: ClassVar[bool] = True  # findings depend on the file's text alone (base.Traits)
 
     def __init__(self, rcfile: str | Path | None = None) -> None:
         """``rcfile``: a pylint rc file to use instead of an empty one (benchmarks and tests: the review's config

@@ -73,6 +73,7 @@ class Semgrep:
     splittable: ClassVar[bool] = False  # semgrep spreads one scan over the cores itself; batches measured slower
     cost_per_kloc: ClassVar[float] = 0.35  # with reviewbot's rule pack, measured on the stdlib (base.Traits)
     startup_s: ClassVar[float] = 2.5
+    compared_with_base: ClassVar[bool] = True  # findings depend on the file's text alone (base.Traits)
 
     def __init__(self, rules: Sequence[str | Path] = ()) -> None:
         """``rules``: rule files or folders to load after the pack (benchmarks and tests: the review's config

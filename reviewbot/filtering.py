@@ -10,7 +10,8 @@ The filter modes:
 - ``nofilter``: everything (whole-file review with ``--all-files``).
 
 ``place_all`` tags every finding with its ``DiffPosition`` right after the analyzers ran; the suppression
-comments (``reviewbot.suppress``) and the baseline (``reviewbot.baseline``) only mark findings; ``select`` then
+comments (``reviewbot.suppress``), the baseline (``reviewbot.baseline``) and the base version's findings
+(``reviewbot.preexisting``: what the change only touched, not introduced) only mark findings; ``select`` then
 keeps, moves (to the summary) or cuts each one, and counts every cut by its reason.
 """
 
@@ -32,9 +33,10 @@ _SHOWN = {
 IN_DATA = "in-data-file"  # in a data file, and not a kind of finding that matters there
 OUTSIDE = "outside-diff-filter"  # in a changed file, where the filter mode does not look
 MOVED_CODE = "on-moved-lines"  # on added lines that only move or re-indent code the file already had
+PRE_EXISTING = "pre-existing"  # on added lines, but the base version had it on the same code (reviewbot.preexisting)
 SUPPRESSED = "suppressed"  # hidden by the code's own markers, where the filter mode looks
 KNOWN = "in-baseline"  # in the baseline, where the filter mode looks
-REASONS = (IN_DATA, OUTSIDE, MOVED_CODE, SUPPRESSED, KNOWN)
+REASONS = (IN_DATA, OUTSIDE, MOVED_CODE, PRE_EXISTING, SUPPRESSED, KNOWN)
 
 
 def moved_lines(sf: SourceFile) -> frozenset[int]:
@@ -116,6 +118,7 @@ def select(
     *,
     suppressed: Collection[int] = (),
     known: Collection[int] = (),
+    pre_existing: Collection[int] = (),
     unreported: Callable[[Finding], bool] = _never,
     lower: Callable[[Sequence[Finding]], tuple[tuple[Finding, ...], int]] = _unchanged,
 ) -> Selection:
@@ -123,8 +126,9 @@ def select(
 
     1. ``suppressed`` (indices into ``findings``): cut; counted as ``suppressed`` where the mode looks;
     2. ``known`` (in the baseline): cut; counted as ``in-baseline`` where the mode looks;
-    3. ``unreported`` (e.g. a style finding in a data file): cut, counted as ``in-data-file``;
-    4. what is left goes through ``lower`` (which may lower severities), then: shown by the mode -> kept; in
+    3. ``pre_existing`` (the base version had it, ``reviewbot.preexisting``): cut; counted as ``pre-existing``;
+    4. ``unreported`` (e.g. a style finding in a data file): cut, counted as ``in-data-file``;
+    5. what is left goes through ``lower`` (which may lower severities), then: shown by the mode -> kept; in
        a file the change does not touch -> moved to the summary (never dropped); on lines that only move code
        -> cut as ``on-moved-lines``; else cut as ``outside-diff-filter``.
     """
@@ -134,6 +138,8 @@ def select(
         if i in suppressed or i in known:
             if visible(f, mode):
                 cut[SUPPRESSED if i in suppressed else KNOWN] += 1
+        elif i in pre_existing:
+            cut[PRE_EXISTING] += 1
         elif unreported(f):
             cut[IN_DATA] += 1
         else:

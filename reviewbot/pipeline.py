@@ -38,6 +38,7 @@ from reviewbot.models import (
     Stats,
     Summary,
 )
+from reviewbot.preexisting import BaseAnalysis, Prior, check
 from reviewbot.publishable import Guard, publishable
 from reviewbot.sources import Source, check_post_image
 from reviewbot.static_reviewer import category_of
@@ -167,9 +168,12 @@ def run_review(
     notes: Sequence[str] = (),
     guard: Guard | None = None,
     python: str = "",
+    base_analysis: BaseAnalysis | None = None,
 ) -> Review:
     """Review ``source``; ``notes`` go to the summary, and ``python`` (what the code is judged for) too. The result is publishable: ``guard`` (default: this
-    environment's secrets and the configured link hosts) has redacted and defanged every text in it."""
+    environment's secrets and the configured link hosts) has redacted and defanged every text in it.
+    ``base_analysis``: how to analyze the base version, so that a finding on a changed line the base already had
+    is cut as ``pre-existing`` (``reviewbot.preexisting``); None: no such check."""
     started = time.monotonic()
     clock = _Clock()
     say = progress or (lambda _msg: None)
@@ -184,11 +188,19 @@ def run_review(
         placed = place_all(evidence.findings, files)  # the one placement; the rest only marks, select decides
         screened = suppress.apply(placed, files, evidence.statuses, mode, evidence.silenced)
         known = baseline.known(placed, files, skip=screened.at) if baseline is not None else frozenset()
+        unreported = frozenset(i for i, f in enumerate(placed)
+                               if not _reported_in(kinds.kind(f.path), category_of(f), f.cwe))
+        prior = Prior()
+        if base_analysis is not None:  # what is cut anyway needs no look at the base
+            prior = check(placed, files, base_analysis, skip=screened.at | known | unreported)
+            if prior.checked:
+                say(f"checked {prior.checked} finding(s) on changed lines against the base version")
         selection = select(
             placed,
             mode,
             suppressed=screened.at,
             known=known,
+            pre_existing=prior.at,
             unreported=lambda f: not _reported_in(kinds.kind(f.path), category_of(f), f.cwe),
             lower=lambda fs: filekinds.in_test_code(fs, kinds),
         )
@@ -210,7 +222,7 @@ def run_review(
         analyzers=evidence.statuses,
         metrics=tuple(m for m in evidence.metrics if m.name == "cc" and m.delta),
         cut=cut,
-        notes=(read_notes + screened.notes + _tests_note(selection.lowered) + stats.notes + ranked.notes
+        notes=(read_notes + screened.notes + prior.notes + _tests_note(selection.lowered) + stats.notes + ranked.notes
                + tuple(notes)),
         moved_to_summary=_kinded(
             ranked.moved_to_summary + tuple(_summary_comment(f) for f in selection.elsewhere), kinds
@@ -224,7 +236,8 @@ def run_review(
         _kinded(ranked.comments, kinds),
         summary,
         stats,
-        _kinded(ranked.rejected, kinds),
+        _kinded(ranked.rejected + tuple(_pre_existing_comment(placed[i], why) for i, why in sorted(prior.why.items())),
+                kinds),
         _kinded(ranked.over_budget, kinds),
     )
     return publishable(review, guard if guard is not None else Guard.for_run(settings))
@@ -257,6 +270,11 @@ def _reported_in(kind: FileKind, category: str, cwe: int | None) -> bool:
 
 def _kinded(comments: Sequence[Comment], kinds: Classification) -> tuple[Comment, ...]:
     return tuple(replace(c, kind=kinds.kind(c.path)) for c in comments)
+
+
+def _pre_existing_comment(f: Finding, why: str) -> Comment:
+    """A finding the base version already had, as a rejected comment saying so (the JSON report lists it)."""
+    return replace(_summary_comment(f), category=category_of(f), reason=why)
 
 
 def _summary_comment(f: Finding) -> Comment:

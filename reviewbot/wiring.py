@@ -16,6 +16,7 @@ from reviewbot.contracts import Discriminator, DiscriminatorOptions, Progress, R
 from reviewbot.errors import ReviewbotError
 from reviewbot.models import Evidence, Review, SourceFile
 from reviewbot.pipeline import run_review
+from reviewbot.preexisting import BaseAnalysis
 from reviewbot.pytarget import Target
 
 if TYPE_CHECKING:
@@ -82,40 +83,70 @@ def default_cache_dir() -> Path:
     return Path(os.environ.get("REVIEWBOT_CACHE_DIR") or user_cache_dir("reviewbot"))
 
 
-def make_analyze(settings: Settings, python: str = ""):  # type: ignore[no-untyped-def]
-    """The analyzer stage for these settings: the enabled adapters, run in parallel, with the result cache.
-    ``python``: the project's oldest Python, "X.Y" (reviewbot/pytarget.py)."""
+def _analyzer_stage(settings: Settings) -> tuple[list[str], list[Analyzer], dict[str, Options]]:
+    """The enabled adapters (names, adapters) and their options; what only feeds the LLM's prompts is off without
+    one."""
     from reviewbot import analyzers as registry
 
-    names = settings.enabled_analyzers
+    names = list(settings.enabled_analyzers)
     adapters = [registry.load(n) for n in names]
     options = {n: settings.options_for(n) for n in names}
     if not settings.file.llm.enabled:  # what only feeds the LLM's prompts is not computed without one
         options = _without_prompt_only(zip(names, adapters), options)
+    return names, adapters, options
+
+
+def _run_stage(
+    settings: Settings, adapters: Sequence[Analyzer], options: dict[str, Options], files: Sequence[SourceFile],
+    workdir: Path, root: Path | None, rev: str | None, python: str,
+) -> Evidence:
+    from reviewbot.analysis import run_analyzers
+    from reviewbot.cache import Cache
+
+    cache = None
+    if settings.file.cache:
+        cache = Cache(Path(settings.file.cache_dir) if settings.file.cache_dir else default_cache_dir())
+    return run_analyzers(
+        adapters,
+        files,
+        workdir,
+        options,
+        repo_root=root,
+        rev=rev,
+        cache=cache,
+        jobs=settings.file.jobs,
+        scope="hunks" if settings.file.filter in ("added", "diff_context") else "file",
+        python=python,
+    )
+
+
+def make_analyze(settings: Settings, python: str = ""):  # type: ignore[no-untyped-def]
+    """The analyzer stage for these settings: the enabled adapters, run in parallel, with the result cache.
+    ``python``: the project's oldest Python, "X.Y" (reviewbot/pytarget.py)."""
+    _names, adapters, options = _analyzer_stage(settings)
 
     def analyze(files: Sequence[SourceFile], workdir: Path, source: Source) -> Evidence:
         if not adapters:
             return Evidence()
-        from reviewbot.analysis import run_analyzers
-        from reviewbot.cache import Cache
-
-        cache = None
-        if settings.file.cache:
-            cache = Cache(Path(settings.file.cache_dir) if settings.file.cache_dir else default_cache_dir())
-        return run_analyzers(
-            adapters,
-            files,
-            workdir,
-            options,
-            repo_root=source.root,
-            rev=source.rev,
-            cache=cache,
-            jobs=settings.file.jobs,
-            scope="hunks" if settings.file.filter in ("added", "diff_context") else "file",
-            python=python,
-        )
+        return _run_stage(settings, adapters, options, files, workdir, source.root, source.rev, python)
 
     return analyze
+
+
+def make_base_analysis(settings: Settings, root: Path | None, python: str = "") -> BaseAnalysis:
+    """The pre-existing check's analysis of the base version (reviewbot/preexisting.py): the enabled adapters whose
+    findings depend on a file's text alone, with the review's options, cache and scope, on pre-images in a scratch
+    tree. ``root``: the repository, only kept out of the tools' reach (as for the head)."""
+    names, adapters, options = _analyzer_stage(settings)
+    comparable = {n: a for n, a in zip(names, adapters) if Traits.of(a).compared_with_base}
+
+    def run(files: Sequence[SourceFile], workdir: Path, tools: frozenset[str]) -> Evidence:
+        chosen = [a for n, a in comparable.items() if n in tools]
+        if not chosen:
+            return Evidence()
+        return _run_stage(settings, chosen, options, files, workdir, root, None, python)
+
+    return BaseAnalysis(frozenset(comparable), run)
 
 
 def _without_prompt_only(
@@ -242,4 +273,5 @@ def execute(
         notes=(*(f"target Python: {w}" for w in target.warnings), *notes),
         guard=Guard.for_run(settings, repo_hosts=repo_hosts),
         python=target.describe(),
+        base_analysis=make_base_analysis(settings, source.root, python=target.minimum),
     )

@@ -20,7 +20,7 @@ module level, inside functions, and under ``TYPE_CHECKING``. From the bottom up:
 5. contracts: ``contracts``, what the orchestrator hands each stage and what it hands back, and each stage's
    options.
 6. stages: the analyzer runner (``analysis``, ``analysis_worker``, ``cache``), the placement and screening of
-   findings (``filtering``, ``noqa``, ``noreturn``, ``suppress``, ``baseline``), the reviewers
+   findings (``filtering``, ``noqa``, ``noreturn``, ``suppress``, ``baseline``, ``preexisting``), the reviewers
    (``static_reviewer``, ``llm.*``), ``discriminator.*``, ``publishable`` (the redaction every Review goes
    through), and ``rerun`` (the replay cache of whole reviews).
 7. orchestration: ``pipeline`` (runs the stages), ``wiring`` (builds them from the settings).
@@ -52,7 +52,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
                 "reviewbot.pytarget", "reviewbot.llm.settings", "reviewbot.rerun_inputs")),
     ("contracts", ("reviewbot.contracts",)),
     ("stages", ("reviewbot.analysis", "reviewbot.analysis_cache", "reviewbot.analysis_worker", "reviewbot.cache", "reviewbot.filtering",
-                "reviewbot.noqa", "reviewbot.noreturn", "reviewbot.suppress", "reviewbot.baseline",
+                "reviewbot.noqa", "reviewbot.noreturn", "reviewbot.suppress", "reviewbot.baseline", "reviewbot.preexisting",
                 "reviewbot.static_reviewer", "reviewbot.llm", "reviewbot.llm.*", "reviewbot.discriminator",
                 "reviewbot.discriminator.*", "reviewbot.publishable", "reviewbot.rerun")),
     ("orchestration", ("reviewbot.pipeline", "reviewbot.wiring")),
@@ -135,8 +135,12 @@ def test_no_import_runs_back_up_the_layers() -> None:
 #   computation (analyzers/_changed_defs, pure: texts in, values out), so the prompt and the facts never
 #   disagree on which function changed or how its signature read. (The call sites it reads from the facts
 #   analyzer's output: the repository search runs once, in the analyzer.)
+# - the pre-existing check names a finding's enclosing definition in the head and in the base with the adapters'
+#   own symbol lookup (analyzers/_source.symbol_finder, ast_defs: texts in, values out), so it agrees with the
+#   ``symbol`` the adapters give their findings.
 PLUGIN_HELPERS_USED = {
     ("reviewbot.noreturn", "reviewbot.analyzers._source"),
+    ("reviewbot.preexisting", "reviewbot.analyzers._source"),
     ("reviewbot.llm.context", "reviewbot.analyzers._changed_defs"),
 }
 
