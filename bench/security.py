@@ -183,7 +183,10 @@ def bandit_cases(folder: Path, files: dict[str, str]) -> list[Case]:
     return out
 
 
-def run_review(files: dict[str, str], analyzers: str) -> tuple[list[dict], float]:
+def run_review(files: dict[str, str], analyzers: str, posted_only: bool = False) -> tuple[list[dict], float]:
+    """The comments of one review of all case files: every comment that clears the threshold, as the SARIF and JSON
+    record carry them (the budget is lifted, so the only ones not posted are repeats: the same rule on identical
+    code in one file is posted once, naming the other lines); ``posted_only``: the posted comments alone."""
     with tempfile.TemporaryDirectory(prefix="reviewbot-secbench-") as tmp:
         repo = Path(tmp)
         for rel, text in files.items():
@@ -205,7 +208,8 @@ def run_review(files: dict[str, str], analyzers: str) -> tuple[list[dict], float
         seconds = time.perf_counter() - start
         if run.returncode != 0:
             raise SystemExit(f"reviewbot failed ({run.returncode}): {run.stderr[-2000:]}")
-        return json.loads(run.stdout)["comments"], seconds
+        report = json.loads(run.stdout)
+        return report["comments"] + ([] if posted_only else report.get("over_budget", [])), seconds
 
 
 def flagged(case: Case, comments_by_path: dict[str, list[dict]], exact: bool) -> bool:
@@ -277,6 +281,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show-misses", nargs="?", const="all", choices=("all", "train", "heldout"),
                         help="list false negatives and false positives (of one split: 'train' to tune on)")
     parser.add_argument("--json", type=Path, help="write the tables as JSON")
+    parser.add_argument("--posted-only", action="store_true",
+                        help="count only posted comments, not the repeats on identical lines that SARIF/JSON carry")
     args = parser.parse_args(argv)
     wanted = set(args.sources.split(","))
     files: dict[str, str] = {}
@@ -295,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
         cases += load(where, files)
     if not cases:
         raise SystemExit("no cases")
-    comments, seconds = run_review(files, args.analyzers)
+    comments, seconds = run_review(files, args.analyzers, args.posted_only)
     by_path: dict[str, list[dict]] = defaultdict(list)
     for c in comments:
         by_path[c["path"]].append(c)
