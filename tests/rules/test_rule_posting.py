@@ -48,3 +48,27 @@ def test_a_route_rendering_an_unescaped_template_with_values_is_posted(tmp_path:
     comments = _review(tmp_path, {"app.py": APP})
     hits = [(c["line"], c["cwe"]) for c in comments if c.get("rule") == "flask-unescaped-template-extension"]
     assert hits == [(8, 79)]
+
+
+UNSAFE_LOADS = '''\
+import _pickle as cPickle
+from ruamel.yaml import YAML
+
+
+def token(headers):
+    return cPickle.loads(headers["Token"])
+
+
+def config(stream):
+    unsafe = YAML(typ="unsafe").load(stream)
+    safe = YAML(typ="safe").load(stream)
+    return unsafe, safe, cPickle.loads(b"\\x80\\x04K\\x01.")
+'''
+
+
+@pytest.mark.skipif(not REVIEWBOT.exists(), reason="reviewbot is not installed in this environment")
+def test_unpickling_with_the_c_module_and_unsafe_ruamel_yaml_are_posted(tmp_path: Path) -> None:
+    comments = _review(tmp_path, {"load.py": UNSAFE_LOADS})
+    hits = sorted((c["line"], c["rule"], c["cwe"]) for c in comments
+                  if c.get("rule") in {"pickle-c-module-load", "ruamel-yaml-unsafe"})
+    assert hits == [(6, "pickle-c-module-load", 502), (10, "ruamel-yaml-unsafe", 502)]
