@@ -72,3 +72,36 @@ def test_unpickling_with_the_c_module_and_unsafe_ruamel_yaml_are_posted(tmp_path
     hits = sorted((c["line"], c["rule"], c["cwe"]) for c in comments
                   if c.get("rule") in {"pickle-c-module-load", "ruamel-yaml-unsafe"})
     assert hits == [(6, "pickle-c-module-load", 502), (10, "ruamel-yaml-unsafe", 502)]
+
+
+PYRAMID_VIEWS = '''\
+from sqlalchemy import text
+
+from .config import view_config
+
+
+@view_config(route_name="search", renderer="json")
+def search(request):
+    term = request.params["q"]
+    query = request.dbsession.query(Item)
+    return query.distinct(text(f"name = '{term}'")).all()
+
+
+def helper(request):
+    term = request.params["q"]
+    query = request.dbsession.query(Item)
+    return query.distinct(text(f"name = '{term}'")).all()
+
+
+@view_config(route_name="group", renderer="json")
+def group(request):
+    query = request.dbsession.query(Item)
+    return query.group_by("kind {}".format(request.matchdict["kind"])).all()
+'''
+
+
+@pytest.mark.skipif(not REVIEWBOT.exists(), reason="reviewbot is not installed in this environment")
+def test_request_data_of_a_pyramid_view_reaching_sqlalchemy_is_posted(tmp_path: Path) -> None:
+    comments = _review(tmp_path, {"views.py": PYRAMID_VIEWS})
+    hits = sorted((c["line"], c["cwe"]) for c in comments if c.get("rule") == "sql-injection")
+    assert hits == [(10, 89), (22, 89)]
