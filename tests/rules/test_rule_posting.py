@@ -105,3 +105,26 @@ def test_request_data_of_a_pyramid_view_reaching_sqlalchemy_is_posted(tmp_path: 
     comments = _review(tmp_path, {"views.py": PYRAMID_VIEWS})
     hits = sorted((c["line"], c["cwe"]) for c in comments if c.get("rule") == "sql-injection")
     assert hits == [(10, 89), (22, 89)]
+
+
+DJANGO_VIEW = '''\
+import subprocess
+
+import django
+
+
+def ping(request):
+    host = request.headers["Host"]
+    return subprocess.run("ping -c 1 {}".format(host), shell=True)
+
+
+def ping_fixed(request):
+    return subprocess.run(["ping", "-c", "1", request.headers["Host"]])
+'''
+
+
+@pytest.mark.skipif(not REVIEWBOT.exists(), reason="reviewbot is not installed in this environment")
+def test_request_data_in_a_module_that_imports_django_reaching_a_shell_is_posted(tmp_path: Path) -> None:
+    comments = _review(tmp_path, {"views.py": DJANGO_VIEW})
+    hits = sorted((c["line"], c["cwe"]) for c in comments if c.get("rule") == "command-injection")
+    assert hits == [(8, 78)]
