@@ -128,3 +128,19 @@ def test_request_data_in_a_module_that_imports_django_reaching_a_shell_is_posted
     comments = _review(tmp_path, {"views.py": DJANGO_VIEW})
     hits = sorted((c["line"], c["cwe"]) for c in comments if c.get("rule") == "command-injection")
     assert hits == [(8, 78)]
+
+
+HASHIDS = '''\
+from django.conf import settings
+from hashids import Hashids
+
+public_ids = Hashids(salt=settings.SECRET_KEY, min_length=8)
+other_ids = Hashids(salt=settings.HASHIDS_SALT, min_length=8)
+'''
+
+
+@pytest.mark.skipif(not REVIEWBOT.exists(), reason="reviewbot is not installed in this environment")
+def test_hashids_salted_with_the_secret_key_is_posted(tmp_path: Path) -> None:
+    comments = _review(tmp_path, {"ids.py": HASHIDS})
+    hits = sorted((c["line"], c["cwe"]) for c in comments if c.get("rule") == "hashids-with-secret-key")
+    assert hits == [(4, 327)]
