@@ -13,7 +13,8 @@ command or query is made only of *inert* values cannot be injected, whatever its
   (``if x not in ALLOWED: return``, ``if x not in ALLOWED: x = "/"``, the body of ``if x in ALLOWED:``) making the
   checked name inert. Module-level names count when the module binds them to inert values only.
 
-Deserialization (bandit's B301/B302 pickle/marshal/dill/jsonpickle loads, B506 ``yaml.load``) is judged the same
+Deserialization (bandit's B301/B302 pickle/marshal/dill/jsonpickle loads, B506 ``yaml.load``, the pack's
+``pickle-c-module-load``) is judged the same
 way on the data loaded: a literal, a file opened at a path built only from inert values (the program's own data
 file), a base64/hex decoding of inert data; ``yaml.load`` with ``SafeLoader``/``BaseLoader`` (or their C versions)
 builds only plain values and is dropped whatever it reads.
@@ -44,7 +45,8 @@ BANDIT_RULES: dict[str, str] = {
     "B608": SQL,
     "B301": DATA, "B302": DATA, "B506": DATA,
 }
-SEMGREP_RULES: dict[str, str] = {"shell-command-formatted": SHELL, "sqli-string-format": SQL}
+SEMGREP_RULES: dict[str, str] = {"shell-command-formatted": SHELL, "sqli-string-format": SQL,
+                                  "pickle-c-module-load": DATA}
 
 _NUMBERS = frozenset({"int", "float", "bool", "len", "abs", "round", "hex", "oct", "bin", "ord", "hash", "id"})
 _QUOTES = frozenset({"quote"})  # shlex.quote, pipes.quote (for SHELL only)

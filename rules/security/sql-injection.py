@@ -184,3 +184,20 @@ def lambda_handler(event, context):
 def not_a_view(reqs, context):
     # ok: sql-injection
     cursor.execute("SELECT * FROM t WHERE a = '%s'" % reqs.GET["a"])
+
+
+@app.route("/orm/search")
+def orm_search():
+    term = request.args.get("q", "")
+    query = g.db.query(Person)
+    # ruleid: sql-injection
+    rows = query.filter("name LIKE '%{}%'".format(term)).all()
+    # ruleid: sql-injection
+    groups = query.group_by(f"{term}").all()
+    # ok: sql-injection
+    safe = query.filter(Person.name.like("%" + term + "%")).all()
+    # ok: sql-injection
+    bound = query.filter(text("name = :n").bindparams(n=term)).all()
+    # ok: sql-injection
+    ordered = Person.objects.order_by("-{}".format(term))
+    return jsonify([rows, groups, safe, bound, ordered])

@@ -190,3 +190,25 @@ def test_deserializing_the_programs_own_data_is_not_reported(tmp_path: Path) -> 
     hits = sorted((f.line, f.rule_id) for f in res.findings if f.rule_id in {"B301", "B506"})
     assert hits == [(13, "B301"), (13, "B506")]
     assert any("deserialization" in n for n in res.notes)
+
+
+C_PICKLE = '''\
+import _pickle as cPickle
+
+
+def fixed():
+    return cPickle.load(open("data/table.pkl", "rb")), cPickle.loads(b"\\x80\\x04K\\x01.")
+
+
+def outside(headers):
+    return cPickle.loads(headers["Token"])
+'''
+
+
+def test_the_pack_s_c_pickle_rule_skips_the_programs_own_data(tmp_path: Path) -> None:
+    work = tmp_path / "tree"
+    files = [changed("app/load.py", C_PICKLE)]
+    materialize(work, files)
+    res = Semgrep().analyze(files, AnalysisContext(work, SemgrepOptions()))
+    hits = sorted(f.line for f in res.findings if f.rule_id == "pickle-c-module-load")
+    assert hits == [9]
