@@ -40,6 +40,7 @@ from reviewbot.models import (
 )
 from reviewbot.preexisting import BaseAnalysis, Prior, check
 from reviewbot.publishable import Guard, publishable
+from reviewbot.pytarget import Target, lower_raised
 from reviewbot.sources import Source, check_post_image
 from reviewbot.static_reviewer import category_of
 from reviewbot.textio import UnsafePath, decode_source
@@ -169,11 +170,13 @@ def run_review(
     guard: Guard | None = None,
     python: str = "",
     base_analysis: BaseAnalysis | None = None,
+    target: Target | None = None,
 ) -> Review:
     """Review ``source``; ``notes`` go to the summary, and ``python`` (what the code is judged for) too. The result is publishable: ``guard`` (default: this
     environment's secrets and the configured link hosts) has redacted and defanged every text in it.
     ``base_analysis``: how to analyze the base version, so that a finding on a changed line the base already had
-    is cut as ``pre-existing`` (``reviewbot.preexisting``); None: no such check."""
+    is cut as ``pre-existing`` (``reviewbot.preexisting``); None: no such check. ``target``: the Python the code is
+    judged for; when the change raises it, syntax the new minimum has is not held against it (``lower_raised``)."""
     started = time.monotonic()
     clock = _Clock()
     say = progress or (lambda _msg: None)
@@ -185,7 +188,8 @@ def run_review(
         readers = filekinds.tree_readers(source.root, source.rev)
         kinds = filekinds.classify(files, settings.file.files, evidence.findings, readers)
         mode = settings.file.filter
-        placed = place_all(evidence.findings, files)  # the one placement; the rest only marks, select decides
+        findings = lower_raised(evidence.findings, target) if target is not None else evidence.findings
+        placed = place_all(findings, files)  # the one placement; the rest only marks, select decides
         screened = suppress.apply(placed, files, evidence.statuses, mode, evidence.silenced)
         known = baseline.known(placed, files, skip=screened.at) if baseline is not None else frozenset()
         unreported = frozenset(i for i, f in enumerate(placed)

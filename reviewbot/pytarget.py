@@ -24,11 +24,13 @@ import configparser
 import re
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+from reviewbot.models import Finding, Severity
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -51,6 +53,10 @@ class Target:
     spec: str = ""  # ">=3.8" as declared (or built from the classifiers); "" when none
     origin: str = ""  # "requires-python in pyproject.toml at HEAD"; "" when none is declared
     warnings: tuple[str, ...] = ()  # one line each: declarations that could not be used
+    # The minimum the change itself declares when it raises the base's (the tree says ">=3.8", the base ">=3.7"):
+    # the review is still judged for ``minimum``, but syntax the new minimum supports is not held against the change
+    # (``lower_raised``). "" when the change does not raise it.
+    raised_to: str = ""
 
     @property
     def declared(self) -> bool:
@@ -242,13 +248,51 @@ def detect(readers: Sequence[tuple[Read, str]]) -> Target:
     """The first declaration among ``readers`` ((read, label): the base version, then the tree), or the running
     interpreter's version. Warnings of every reader tried are kept, each once."""
     warnings: dict[str, str] = {}  # without the label -> as said: the same bad value in the base and the tree once
-    for read, label in readers:
+    for i, (read, label) in enumerate(readers):
         found, problems = declared(read, label)
         for problem in problems:
             warnings.setdefault(problem.replace(f" at {label}", "") if label else problem, problem)
         if found is not None:
-            return Target(found.minimum, found.spec, found.origin, tuple(warnings.values()))
+            raised = ""
+            if label and i + 1 < len(readers):  # the base's declaration: does the tree (the change) raise it?
+                head, _ = declared(*readers[-1])
+                if head is not None and _key(head.minimum) > _key(found.minimum):
+                    raised = head.minimum
+            return Target(found.minimum, found.spec, found.origin, tuple(warnings.values()), raised)
     return Target(RUNNING, warnings=tuple(warnings.values()))
+
+
+def _key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
+# pylint's "syntax newer than the project's oldest Python" messages, by the Python that has the syntax
+SYNTAX_SINCE = {
+    "using-f-string-in-unsupported-version": "3.6",
+    "using-final-decorator-in-unsupported-version": "3.8",
+    "using-assignment-expression-in-unsupported-version": "3.8",
+    "using-positional-only-args-in-unsupported-version": "3.8",
+    "using-exception-groups-in-unsupported-version": "3.11",
+    "using-generic-type-syntax-in-unsupported-version": "3.12",
+}
+
+
+def lower_raised(findings: Sequence[Finding], target: Target) -> list[Finding]:
+    """``findings`` with pylint's version-syntax findings lowered to info (so they are not posted) where the change
+    raises the project's minimum Python to one that has the syntax: the change drops the versions they are about.
+    The review stays judged for the base's minimum (a change does not configure its own review); what it says about
+    itself only decides how much such a finding matters, and the finding says why."""
+    if not target.raised_to:
+        return list(findings)
+    out = []
+    for f in findings:
+        since = SYNTAX_SINCE.get(f.rule_id) if f.tool == "pylint" else None
+        if since is not None and _key(target.raised_to) >= _key(since) and f.severity is not Severity.INFO:
+            f = replace(f, severity=Severity.INFO, message=(
+                f"{f.message} (this change raises the minimum Python to {target.raised_to}, which has this syntax;"
+                f" the review is judged for the base's {target.minimum})"))
+        out.append(f)
+    return out
 
 
 def for_review(source: Any, python_version: str | None) -> Target:

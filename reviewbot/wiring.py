@@ -274,4 +274,5 @@ def execute(
         guard=Guard.for_run(settings, repo_hosts=repo_hosts),
         python=target.describe(),
         base_analysis=make_base_analysis(settings, source.root, python=target.minimum),
+        target=target,
     )

@@ -158,3 +158,25 @@ def test_a_baseline_is_judged_for_the_same_python_as_the_reviews(cli: Any, repo:
     data = review_json(cli, repo, "--all-files", "--baseline", ".reviewbot-baseline.json")
     assert 2 not in pylint_comments(data)
     assert data["summary"]["cut"].get("in-baseline") == 1
+
+
+def test_a_change_that_raises_the_minimum_is_not_blamed_for_syntax_the_new_minimum_has(cli: Any, repo: GitRepo) -> None:
+    """The review stays judged for the base's minimum (a change does not configure its own review), but syntax that
+    the change's own new minimum supports is info, not a warning: the change drops the versions it is about."""
+    change = "def first(items, /):\n    if (n := len(items)) > 0:\n        return n\n    return None\n"
+    project(repo, ">=3.7").write("app.py", change)
+    repo.write("pyproject.toml", '[project]\nname = "demo"\nrequires-python = ">=3.8"\n')
+    data = review_json(cli, repo)
+    assert data["summary"]["python"].startswith("judged for Python >=3.7")
+    found = pylint_comments(data)
+    for line, rule in ((1, "using-positional-only-args-in-unsupported-version"),
+                       (2, "using-assignment-expression-in-unsupported-version")):
+        (c,) = found[line]
+        assert c["origin"] == f"pylint:{rule}" and c["severity"] == "info"
+        assert "this change raises the minimum Python to 3.8" in c["body"]
+    posted = json.loads(cli(repo.path, "review", "--analyzers", "pylint", "--format", "json", "--no-cache").out)
+    assert not [c for c in posted["comments"] if "unsupported-version" in c["origin"]]
+    # raising it only to a version without the syntax changes nothing
+    repo.write("pyproject.toml", '[project]\nname = "demo"\nrequires-python = ">=3.7.1"\n')
+    (c,) = pylint_comments(review_json(cli, repo))[2]
+    assert c["severity"] == "warning"
