@@ -11,13 +11,13 @@ from __future__ import annotations
 import json
 import re
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 from reviewbot import procs
-from reviewbot.analyzers import _inert, _roundtrip, _source
+from reviewbot.analyzers import _digest_factory, _inert, _roundtrip, _source
 from reviewbot.analyzers._dropping import drop
 from reviewbot.analyzers.base import AnalysisContext, SourceFile
 from reviewbot.analyzers.base import Options as BaseOptions
@@ -100,6 +100,8 @@ class Bandit:
         findings = [f for f in (_finding(r, by_path, symbols) for r in results) if f is not None]
         findings, round_trips = _without_round_trips(findings, by_path.values())
         notes += round_trips
+        findings, factories = _without_digest_factories(findings, by_path.values())
+        notes += factories
         findings, inert = _inert.without_inert(findings, by_path.values(), _inert.BANDIT_RULES)
         notes += inert
         return AnalyzerResult(findings=tuple(findings), notes=tuple(notes), silenced=_silenced(items, results, opts, ctx))
@@ -109,18 +111,36 @@ def _without_round_trips(
     findings: Sequence[Finding], files: Iterable[SourceFile]
 ) -> tuple[list[Finding], list[str]]:
     """``findings`` without B301 on pickle round trips (``_roundtrip``), and a note per file that had some."""
+    return _without_lines(findings, files, _roundtrip.RULES, _roundtrip.round_trip_lines,
+                          "pickle round trip(s) (loads of what dumps just made) not reported as unsafe deserialization")
+
+
+def _without_digest_factories(
+    findings: Sequence[Finding], files: Iterable[SourceFile]
+) -> tuple[list[Finding], list[str]]:
+    """``findings`` without B303/B324 in SHA-1 digest factories handed on as HMAC or signer digests
+    (``_digest_factory``), and a note per file that had some."""
+    return _without_lines(findings, files, _digest_factory.RULES, _digest_factory.factory_lines,
+                          "SHA-1 digest factory(ies) handed on as a digest method (HMAC, signers) not reported as a "
+                          "weak hash")
+
+
+def _without_lines(
+    findings: Sequence[Finding], files: Iterable[SourceFile], rules: frozenset[str],
+    lines_of: Callable[[str], set[int]], note: str,
+) -> tuple[list[Finding], list[str]]:
+    """``findings`` without those of ``rules`` on the lines ``lines_of(file text)`` names, and a note per file."""
     texts = {sf.path: sf.text for sf in files}
     lines: dict[str, set[int]] = {}
 
-    def round_trip(f: Finding) -> bool:
-        if f.rule_id not in _roundtrip.RULES or f.path not in texts:
+    def harmless(f: Finding) -> bool:
+        if f.rule_id not in rules or f.path not in texts:
             return False
         if f.path not in lines:
-            lines[f.path] = _roundtrip.round_trip_lines(texts[f.path])
+            lines[f.path] = lines_of(texts[f.path])
         return f.line in lines[f.path]
 
-    return drop(findings, round_trip, "pickle round trip(s) (loads of what dumps just made) not reported as unsafe "
-                "deserialization")
+    return drop(findings, harmless, note)
 
 
 def _run(items: Sequence[_source.Target], opts: BanditOptions, ctx: AnalysisContext, *flags: str) -> dict[str, Any] | str:
