@@ -19,6 +19,10 @@ way on the data loaded: a literal, a file opened at a path built only from inert
 file), a base64/hex decoding of inert data; ``yaml.load`` with ``SafeLoader``/``BaseLoader`` (or their C versions)
 builds only plain values and is dropped whatever it reads.
 
+Marking text safe HTML (bandit's B308/B703 ``mark_safe``/``SafeString``, B704 ``Markup``) is judged on the text
+marked: a literal (or a join/format of literals and constants) is the program's own markup, not a cross-site
+scripting hole.
+
 Anything else (a parameter, an attribute, a call of an unknown function) is not inert, so the finding stays.
 """
 
@@ -37,6 +41,7 @@ CODE = "code"  # eval / exec: the first argument
 SHELL = "shell"  # a command run by a shell or a process call: the first argument (or args=)
 SQL = "sql"  # a query built on the finding's line
 DATA = "data"  # pickle/marshal/yaml/jsonpickle loads: the data deserialized (first argument)
+MARKUP = "markup"  # mark_safe / SafeString / Markup: the text declared safe HTML (first argument)
 
 # finding rule id -> what its call carries
 BANDIT_RULES: dict[str, str] = {
@@ -44,6 +49,7 @@ BANDIT_RULES: dict[str, str] = {
     "B602": SHELL, "B603": SHELL, "B604": SHELL, "B605": SHELL, "B606": SHELL, "B607": SHELL, "B609": SHELL,
     "B608": SQL,
     "B301": DATA, "B302": DATA, "B506": DATA,
+    "B308": MARKUP, "B703": MARKUP, "B704": MARKUP,
 }
 SEMGREP_RULES: dict[str, str] = {"shell-command-formatted": SHELL, "sqli-string-format": SQL,
                                   "pickle-c-module-load": DATA}
@@ -62,6 +68,8 @@ _SAFE_YAML_LOADERS = frozenset({"SafeLoader", "CSafeLoader", "BaseLoader", "CBas
 # for DATA: a file the program names itself, or a decoding of inert data, is the program's own data
 _DATA_WRAPPERS = frozenset({"open", "b64decode", "urlsafe_b64decode", "standard_b64decode", "decodebytes",
                             "fromhex", "unhexlify"})
+# for MARKUP: the calls that declare their first argument safe HTML
+_MARKUP_CALLS = frozenset({"mark_safe", "SafeString", "SafeText", "Markup"})
 _EXITS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
 State = dict[str, bool]
 
@@ -338,6 +346,11 @@ def _targets(tree: ast.AST, line: int, kind: str) -> list[ast.expr]:
                 out.append(ast.Constant(value=""))
             elif node.args:
                 out.append(node.args[0])
+        elif kind == MARKUP and isinstance(node, ast.Call):
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+            if name in _MARKUP_CALLS and node.args:
+                out.append(node.args[0])
         elif kind == SQL and isinstance(node, (ast.BinOp, ast.JoinedStr)):
             out.append(node)
         elif kind == SQL and isinstance(node, ast.Call):
@@ -388,6 +401,6 @@ def without_inert(
     return drop(
         findings,
         lambda f: f.rule_id in rules and (rules[f.rule_id], f.line) in safe.get(f.path, ()),
-        "eval/exec, command, SQL or deserialization finding(s) on values built only from constants, numbers or "
-        "allow-listed names (or a yaml safe loader) not reported",
+        "eval/exec, command, SQL, deserialization or mark-safe finding(s) on values built only from constants, "
+        "numbers or allow-listed names (or a yaml safe loader) not reported",
     )

@@ -115,3 +115,24 @@ def greet_raw():
     name = request.headers.get("X-Name", "")
     # ruleid: xss-html-response
     return render_template_string("<p>Hi " + name + "</p>")
+
+
+@app.route("/models/<model>")
+def model_page(model):
+    # ruleid: xss-html-response
+    page = """
+    <body>
+      <model-viewer src="/static/models/{}.glb"></model-viewer>
+    </body>
+    """.format(model)
+    # ruleid: xss-html-response
+    return page
+
+
+@app.route("/usage/<tool>")
+def usage_text(tool):
+    # ok: xss-html-response
+    text = """
+    Usage: run the tool named {} with --help for its options
+    """.format(html.escape(tool))
+    return text

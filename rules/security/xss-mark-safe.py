@@ -71,3 +71,36 @@ def greet_escaped(request):
     # ok: xss-mark-safe
     banner = mark_safe("<h1>Hello %s</h1>" % conditional_escape(name))
     return render(request, "greet.html", {"banner": banner})
+
+
+def contents(request):
+    # ruleid: xss-mark-safe
+    block = mark_safe(
+        """
+        <div>
+            <p>Contents: %s</p>
+        </div>
+        """
+        % request.POST.get("contents")
+    )
+    return render(request, "contents.html", {"block": block})
+
+
+def contents_escaped(request):
+    # ok: xss-mark-safe
+    block = mark_safe(
+        """
+        <div>
+            <p>Contents: %s</p>
+        </div>
+        """
+        % conditional_escape(request.POST.get("contents"))
+    )
+    return render(request, "contents.html", {"block": block})
+
+
+@app.route("/note")
+def note():
+    text = request.args.get("text", "")
+    # ruleid: xss-mark-safe
+    return render_template("note.html", note=Markup(text, errors="strict"))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from reviewbot.analyzers._inert import CODE, DATA, SHELL, SQL, benign
+from reviewbot.analyzers._inert import CODE, DATA, MARKUP, SHELL, SQL, benign
 from reviewbot.analyzers.bandit import Bandit, BanditOptions
 from reviewbot.analyzers.base import AnalysisContext
 from reviewbot.analyzers.semgrep import Semgrep, SemgrepOptions
@@ -159,6 +159,10 @@ def test_the_shape_rules_of_the_pack_skip_inert_queries(tmp_path: Path) -> None:
         ("jsonpickle.decode('{}')\n", DATA, 1, True),
         ("pickle.loads(base64.b64decode(cookie))\n", DATA, 1, False),
         ("buf = io.BytesIO()\nbuf.write(blob)\npickle.load(buf)\n", DATA, 3, False),
+        ("mark_safe('<br>')\n", MARKUP, 1, True),
+        ("mark_safe('<br>'.join(['a', 'b']))\n", MARKUP, 1, True),
+        ("mark_safe('<br>'.join(items))\n", MARKUP, 1, False),
+        ("def f(x):\n    return Markup(f'<b>{x}</b>')\n", MARKUP, 2, False),
     ],
 )
 def test_what_is_inert(text: str, kind: str, line: int, expected: bool) -> None:
@@ -212,3 +216,34 @@ def test_the_pack_s_c_pickle_rule_skips_the_programs_own_data(tmp_path: Path) ->
     res = Semgrep().analyze(files, AnalysisContext(work, SemgrepOptions()))
     hits = sorted(f.line for f in res.findings if f.rule_id == "pickle-c-module-load")
     assert hits == [9]
+
+
+MARK_SAFE = '''\
+from django.utils.safestring import SafeString, mark_safe
+from markupsafe import Markup
+
+ICON = "<i class='icon'></i>"
+
+
+def fixed():
+    banner = mark_safe(
+        """
+        <div class="banner"><p>Welcome!</p></div>
+        """
+    )
+    return banner, SafeString(ICON + "<br>"), Markup("<b>{}</b>".format("new"))
+
+
+def outside(name):
+    return mark_safe("<p>Hello %s</p>" % name), SafeString(name), Markup(f"<b>{name}</b>")
+'''
+
+
+def test_marking_the_programs_own_markup_safe_is_not_reported(tmp_path: Path) -> None:
+    work = tmp_path / "tree"
+    files = [changed("app/views.py", MARK_SAFE)]
+    materialize(work, files)
+    res = Bandit().analyze(files, AnalysisContext(work, BanditOptions()))
+    hits = sorted((f.line, f.rule_id) for f in res.findings if f.rule_id in {"B308", "B703", "B704"})
+    assert hits and {line for line, _ in hits} == {17}
+    assert any("mark-safe" in n for n in res.notes)
