@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import pairwise
 
 from reviewbot.analyzers import _source
 from reviewbot.analyzers._constfold import constant
@@ -39,6 +40,7 @@ from reviewbot.models import Finding
 
 CODE = "code"  # eval / exec: the first argument
 SHELL = "shell"  # a command run by a shell or a process call: the first argument (or args=)
+COMMAND = "command"  # the command string a shell is given: after `sh -c`, or asyncio's subprocess_shell command
 SQL = "sql"  # a query built on the finding's line
 DATA = "data"  # pickle/marshal/yaml/jsonpickle loads: the data deserialized (first argument)
 MARKUP = "markup"  # mark_safe / SafeString / Markup: the text declared safe HTML (first argument)
@@ -51,8 +53,8 @@ BANDIT_RULES: dict[str, str] = {
     "B301": DATA, "B302": DATA, "B506": DATA,
     "B308": MARKUP, "B703": MARKUP, "B704": MARKUP,
 }
-SEMGREP_RULES: dict[str, str] = {"shell-command-formatted": SHELL, "sqli-string-format": SQL,
-                                  "pickle-c-module-load": DATA}
+SEMGREP_RULES: dict[str, str] = {"shell-command-formatted": SHELL, "shell-command-process-call": COMMAND,
+                                  "sqli-string-format": SQL, "pickle-c-module-load": DATA}
 
 _NUMBERS = frozenset({"int", "float", "bool", "len", "abs", "round", "hex", "oct", "bin", "ord", "hash", "id"})
 _QUOTES = frozenset({"quote"})  # shlex.quote, pipes.quote (for SHELL only)
@@ -70,6 +72,9 @@ _DATA_WRAPPERS = frozenset({"open", "b64decode", "urlsafe_b64decode", "standard_
                             "fromhex", "unhexlify"})
 # for MARKUP: the calls that declare their first argument safe HTML
 _MARKUP_CALLS = frozenset({"mark_safe", "SafeString", "SafeText", "Markup"})
+# asyncio's shell calls, whose first argument (create_subprocess_shell) or second (loop.subprocess_shell) is the
+# command; any other call carries it after a shell's `-c` (`/c` for cmd.exe)
+_SHELL_CALLS = {"create_subprocess_shell": 0, "subprocess_shell": 1}
 _EXITS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
 State = dict[str, bool]
 
@@ -117,7 +122,7 @@ class _Scope:
         name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
         if isinstance(func, ast.Name) and name in _NUMBERS:
             return True
-        if name in _QUOTES and self.kind == SHELL:
+        if name in _QUOTES and self.kind in (SHELL, COMMAND):
             return True
         if name in _DATA_WRAPPERS and self.kind == DATA:
             return all(self.inert(a) for a in node.args)
@@ -322,7 +327,7 @@ def _module_state(tree: ast.Module) -> State:
     return {n: v for n, v in state.items() if v}
 
 
-def _targets(tree: ast.AST, line: int, kind: str) -> list[ast.expr]:
+def _targets(tree: ast.Module, line: int, kind: str) -> list[ast.expr]:
     """The expressions of the finding on ``line`` whose inertness decides it."""
     out: list[ast.expr] = []
     for node in ast.walk(tree):
@@ -360,9 +365,59 @@ def _targets(tree: ast.AST, line: int, kind: str) -> list[ast.expr]:
                 out.append(node)
             elif name in _SQL_CALLS and node.args:
                 out.append(node.args[0])
+        elif kind == COMMAND and isinstance(node, ast.Call):
+            command = _shell_command(node, tree)
+            if command is not None:
+                return [command]  # the outermost call on the line that gives a shell a command
     if kind == SHELL and out:
         return out[:1]  # the outermost call on the line (ast.walk is breadth first)
     return out
+
+
+def _is_c_flag(node: ast.expr) -> bool:
+    text = node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else ""
+    return (len(text) >= 2 and text[0] == "-" and text[1] != "-" and "c" in text) or text in ("/c", "/C", "/k", "/K")
+
+
+def _after_c_flag(items: Sequence[ast.expr]) -> ast.expr | None:
+    for flag, command in pairwise(items):
+        if _is_c_flag(flag):
+            return command
+    return None
+
+
+def _bound_list(tree: ast.Module, name: str, line: int) -> ast.expr | None:
+    """The list or tuple last assigned to ``name`` before ``line`` in the function holding it (an argument list
+    built just before the call)."""
+    found: ast.expr | None = None
+    body, _ = _enclosing(tree, line)
+    for node in (n for stmt in body for n in ast.walk(stmt)):
+        if (isinstance(node, ast.Assign) and node.lineno < line and isinstance(node.value, (ast.List, ast.Tuple))
+                and any(isinstance(t, ast.Name) and t.id == name for t in node.targets)
+                and (found is None or node.lineno > found.lineno)):
+            found = node.value
+    return found
+
+
+def _shell_command(call: ast.Call, tree: ast.Module) -> ast.expr | None:
+    """The command string ``call`` gives a shell: asyncio's shell calls' command argument, else what follows a
+    `-c` flag among the arguments or in an argument list (literal, or a name bound to one just before)."""
+    func = call.func
+    name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+    if name in _SHELL_CALLS:
+        index = _SHELL_CALLS[name]
+        return call.args[index] if len(call.args) > index else None
+    command = _after_c_flag(call.args)
+    if command is not None:
+        return command
+    for arg in [*call.args, *(k.value for k in call.keywords if k.arg == "args")]:
+        if isinstance(arg, ast.Name):
+            arg = _bound_list(tree, arg.id, call.lineno) or arg
+        if isinstance(arg, (ast.List, ast.Tuple)):
+            command = _after_c_flag(arg.elts)
+            if command is not None:
+                return command
+    return None
 
 
 def benign(text: str, findings: Sequence[tuple[str, int]]) -> set[tuple[str, int]]:

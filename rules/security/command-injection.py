@@ -242,6 +242,16 @@ def lambda_handler(event, context):
     os.system("convert " + shlex.quote(event["key"]) + " out.png")
 
 
+async def async_handler(event, context):
+    # ruleid: command-injection
+    shell = await asyncio.subprocess.create_subprocess_shell(event["cmd"])
+    # ruleid: command-injection
+    tool = await asyncio.subprocess.create_subprocess_exec(event["tool"], "--version")
+    # ok: command-injection
+    fixed = await asyncio.subprocess.create_subprocess_exec("convert", event["key"], "out.png")
+    return shell, tool, fixed
+
+
 def fixture_like(request):
     # ok: command-injection
     os.system("ls " + request.param)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from reviewbot.analyzers._inert import CODE, DATA, MARKUP, SHELL, SQL, benign
+from reviewbot.analyzers._inert import CODE, COMMAND, DATA, MARKUP, SHELL, SQL, benign
 from reviewbot.analyzers.bandit import Bandit, BanditOptions
 from reviewbot.analyzers.base import AnalysisContext
 from reviewbot.analyzers.semgrep import Semgrep, SemgrepOptions
@@ -163,6 +163,20 @@ def test_the_shape_rules_of_the_pack_skip_inert_queries(tmp_path: Path) -> None:
         ("mark_safe('<br>'.join(['a', 'b']))\n", MARKUP, 1, True),
         ("mark_safe('<br>'.join(items))\n", MARKUP, 1, False),
         ("def f(x):\n    return Markup(f'<b>{x}</b>')\n", MARKUP, 2, False),
+        # the command a shell is given: after `-c`, or asyncio's subprocess_shell/create_subprocess_shell argument
+        ("import shlex\ndef f(x):\n    subprocess.run(['bash', '-c', 'grep ' + shlex.quote(x)])\n", COMMAND, 3, True),
+        ("def f(x):\n    subprocess.run(['bash', '-c', 'grep ' + x])\n", COMMAND, 2, False),
+        ("CMD = 'ls -l'\nos.execl('/bin/sh', 'sh', '-c', CMD)\n", COMMAND, 2, True),
+        ("def f(x):\n    os.execl('/bin/sh', 'sh', '-c', x)\n", COMMAND, 2, False),
+        ("def f(x):\n    os.spawnve(os.P_WAIT, '/bin/sh', ['-c', f'ls {int(x)}'], os.environ)\n", COMMAND, 2, True),
+        ("def f(loop, p):\n    cmd = 'uptime'\n    loop.subprocess_shell(p, cmd)\n", COMMAND, 3, True),
+        ("def f(loop, p, cmd):\n    loop.subprocess_shell(p, cmd)\n", COMMAND, 2, False),
+        ("def f(x):\n    c = 'ls'\n    loop.run_until_complete(asyncio.create_subprocess_shell(c))\n", COMMAND, 3, True),
+        ("def f(x):\n    loop.run_until_complete(asyncio.create_subprocess_shell(x))\n", COMMAND, 2, False),
+        ("def f(x):\n    a = ['sh', '-c', 'ls ' + shlex.quote(x)]\n    subprocess.run(a)\n", COMMAND, 3, True),
+        ("def f(x):\n    a = ['sh', '-c', 'ls ' + x]\n    subprocess.run(a)\n", COMMAND, 3, False),
+        # a list bound in another function does not count
+        ("def g():\n    a = ['sh', '-c', 'ls']\ndef f(a):\n    subprocess.run(a)\n", COMMAND, 4, False),
     ],
 )
 def test_what_is_inert(text: str, kind: str, line: int, expected: bool) -> None:
@@ -247,3 +261,36 @@ def test_marking_the_programs_own_markup_safe_is_not_reported(tmp_path: Path) ->
     hits = sorted((f.line, f.rule_id) for f in res.findings if f.rule_id in {"B308", "B703", "B704"})
     assert hits and {line for line, _ in hits} == {17}
     assert any("mark-safe" in n for n in res.notes)
+
+
+SHELLS = '''\
+import asyncio
+import os
+import shlex
+import subprocess
+
+LISTING = "ls -l /var/log"
+
+
+def fixed(path, loop, factory):
+    subprocess.run(["bash", "-c", "grep error " + shlex.quote(path)], check=True)
+    os.execl("/bin/sh", "sh", "-c", LISTING)
+    command = "uptime"
+    return loop.subprocess_shell(factory, command)
+
+
+def outside(path, loop, factory, command):
+    subprocess.run(["bash", "-c", "grep error " + path], check=True)
+    args = ["sh", "-c", f"tar czf /tmp/out.tgz {path}"]
+    subprocess.run(args, check=True)
+    return asyncio.create_subprocess_shell(command)
+'''
+
+
+def test_the_pack_s_shell_process_call_rule_skips_constant_commands(tmp_path: Path) -> None:
+    work = tmp_path / "tree"
+    files = [changed("app/shells.py", SHELLS)]
+    materialize(work, files)
+    res = Semgrep().analyze(files, AnalysisContext(work, SemgrepOptions()))
+    hits = sorted(f.line for f in res.findings if f.rule_id == "shell-command-process-call")
+    assert hits == [17, 19, 20]
