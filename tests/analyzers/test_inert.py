@@ -294,3 +294,13 @@ def test_the_pack_s_shell_process_call_rule_skips_constant_commands(tmp_path: Pa
     res = Semgrep().analyze(files, AnalysisContext(work, SemgrepOptions()))
     hits = sorted(f.line for f in res.findings if f.rule_id == "shell-command-process-call")
     assert hits == [17, 19, 20]
+
+
+def test_the_shell_process_call_rule_is_not_run_on_test_files(tmp_path: Path) -> None:
+    """Like the pack's other call-shape rules: in a test the command is the test's own."""
+    work = tmp_path / "tree"
+    files = [changed("tests/test_shells.py", SHELLS), changed("app/shells.py", SHELLS)]
+    materialize(work, files)
+    res = Semgrep().analyze(files, AnalysisContext(work, SemgrepOptions()))
+    hits = sorted((f.path, f.line) for f in res.findings if f.rule_id == "shell-command-process-call")
+    assert hits == [("app/shells.py", 17), ("app/shells.py", 19), ("app/shells.py", 20)]
