@@ -11,8 +11,8 @@ import pytest
 from reviewbot.analyzers._inert import CODE, COMMAND, DATA, MARKUP, SHELL, SQL, benign
 from reviewbot.analyzers.bandit import Bandit, BanditOptions
 from reviewbot.analyzers.base import AnalysisContext
-from reviewbot.analyzers.semgrep import Semgrep, SemgrepOptions
-from reviewbot.models import AnalyzerResult
+from reviewbot.analyzers.semgrep import Semgrep
+from reviewbot.models import AnalyzerResult, SourceFile
 from tests.analyzers.support import changed, materialize
 
 SAFE = '''\
@@ -119,11 +119,15 @@ def test_outside_data_stays_flagged(result: AnalyzerResult) -> None:
     ]
 
 
-def test_the_shape_rules_of_the_pack_skip_inert_queries(tmp_path: Path) -> None:
+def _analyze(adapter: Bandit | Semgrep, tmp_path: Path, files: list[SourceFile]) -> AnalyzerResult:
+    """``adapter`` run for real, with its default options, on ``files`` written into a tree under ``tmp_path``."""
     work = tmp_path / "tree"
-    files = [changed("app/safe.py", SAFE), changed("app/unsafe.py", UNSAFE)]
     materialize(work, files)
-    res = Semgrep().analyze(files, AnalysisContext(work, SemgrepOptions()))
+    return adapter.analyze(files, AnalysisContext(work, adapter.Options()))
+
+
+def test_the_shape_rules_of_the_pack_skip_inert_queries(tmp_path: Path) -> None:
+    res = _analyze(Semgrep(), tmp_path, [changed("app/safe.py", SAFE), changed("app/unsafe.py", UNSAFE)])
     shape = {"sqli-string-format", "shell-command-formatted"}
     hits = sorted((f.path, f.line, f.rule_id) for f in res.findings if f.rule_id in shape)
     assert hits == [("app/unsafe.py", 11, "shell-command-formatted"), ("app/unsafe.py", 12, "shell-command-formatted"),
@@ -201,10 +205,7 @@ def outside(blob, stream):
 
 
 def test_deserializing_the_programs_own_data_is_not_reported(tmp_path: Path) -> None:
-    work = tmp_path / "tree"
-    files = [changed("app/load.py", DESERIALIZE)]
-    materialize(work, files)
-    res = Bandit().analyze(files, AnalysisContext(work, BanditOptions()))
+    res = _analyze(Bandit(), tmp_path, [changed("app/load.py", DESERIALIZE)])
     hits = sorted((f.line, f.rule_id) for f in res.findings if f.rule_id in {"B301", "B506"})
     assert hits == [(13, "B301"), (13, "B506")]
     assert any("deserialization" in n for n in res.notes)
@@ -224,10 +225,7 @@ def outside(headers):
 
 
 def test_the_pack_s_c_pickle_rule_skips_the_programs_own_data(tmp_path: Path) -> None:
-    work = tmp_path / "tree"
-    files = [changed("app/load.py", C_PICKLE)]
-    materialize(work, files)
-    res = Semgrep().analyze(files, AnalysisContext(work, SemgrepOptions()))
+    res = _analyze(Semgrep(), tmp_path, [changed("app/load.py", C_PICKLE)])
     hits = sorted(f.line for f in res.findings if f.rule_id == "pickle-c-module-load")
     assert hits == [9]
 
@@ -254,10 +252,7 @@ def outside(name):
 
 
 def test_marking_the_programs_own_markup_safe_is_not_reported(tmp_path: Path) -> None:
-    work = tmp_path / "tree"
-    files = [changed("app/views.py", MARK_SAFE)]
-    materialize(work, files)
-    res = Bandit().analyze(files, AnalysisContext(work, BanditOptions()))
+    res = _analyze(Bandit(), tmp_path, [changed("app/views.py", MARK_SAFE)])
     hits = sorted((f.line, f.rule_id) for f in res.findings if f.rule_id in {"B308", "B703", "B704"})
     assert hits and {line for line, _ in hits} == {17}
     assert any("mark-safe" in n for n in res.notes)
@@ -287,20 +282,9 @@ def outside(path, loop, factory, command):
 '''
 
 
-def test_the_pack_s_shell_process_call_rule_skips_constant_commands(tmp_path: Path) -> None:
-    work = tmp_path / "tree"
-    files = [changed("app/shells.py", SHELLS)]
-    materialize(work, files)
-    res = Semgrep().analyze(files, AnalysisContext(work, SemgrepOptions()))
-    hits = sorted(f.line for f in res.findings if f.rule_id == "shell-command-process-call")
-    assert hits == [17, 19, 20]
-
-
-def test_the_shell_process_call_rule_is_not_run_on_test_files(tmp_path: Path) -> None:
-    """Like the pack's other call-shape rules: in a test the command is the test's own."""
-    work = tmp_path / "tree"
-    files = [changed("tests/test_shells.py", SHELLS), changed("app/shells.py", SHELLS)]
-    materialize(work, files)
-    res = Semgrep().analyze(files, AnalysisContext(work, SemgrepOptions()))
+def test_the_pack_s_shell_process_call_rule_skips_constant_commands_and_test_files(tmp_path: Path) -> None:
+    """Constant and quoted commands are dropped; like the pack's other call-shape rules, the rule is not run on test
+    files, where the command is the test's own."""
+    res = _analyze(Semgrep(), tmp_path, [changed("tests/test_shells.py", SHELLS), changed("app/shells.py", SHELLS)])
     hits = sorted((f.path, f.line) for f in res.findings if f.rule_id == "shell-command-process-call")
     assert hits == [("app/shells.py", 17), ("app/shells.py", 19), ("app/shells.py", 20)]
