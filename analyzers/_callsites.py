@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from reviewbot.analyzers import _source
 from reviewbot.analyzers._signatures import CallShape, code
 
 # --- imports: which local names refer to which module ---------------------------------------------------------
@@ -201,7 +202,7 @@ def _sites_ast(tree: ast.Module, text: str) -> list[Site]:
     def add(call: ast.Call, stack: list[tuple[str, tuple[str, ...] | None]]) -> None:
         func = call.func
         parts = _dotted_ast(func)
-        callee = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+        callee = _source.last_name(func)
         super_init = (
             isinstance(func, ast.Attribute)
             and func.attr == "__init__"

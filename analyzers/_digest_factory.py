@@ -22,8 +22,7 @@ def _is_sha1_call(node: ast.expr | None) -> bool:
     """``hashlib.sha1(...)``, ``sha1(...)``, ``hashlib.new("sha1", ...)``."""
     if not isinstance(node, ast.Call):
         return False
-    func = node.func
-    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    name = _source.last_name(node.func)
     if name in _SHA1:
         return True
     if name == "new" and node.args and isinstance(node.args[0], ast.Constant):

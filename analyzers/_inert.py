@@ -119,7 +119,7 @@ class _Scope:
 
     def _inert_call(self, node: ast.Call) -> bool:
         func = node.func
-        name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+        name = _source.last_name(func)
         if isinstance(func, ast.Name) and name in _NUMBERS:
             return True
         if name in _QUOTES and self.kind in (SHELL, COMMAND):
@@ -134,11 +134,6 @@ class _Scope:
         return False
 
 
-def _last_name(node: ast.expr) -> str:
-    """``SafeLoader`` of ``yaml.SafeLoader`` or ``SafeLoader``; '' for anything else."""
-    return node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
-
-
 def _assigned(target: ast.expr) -> list[str]:
     return [n.id for n in ast.walk(target) if isinstance(n, ast.Name)]
 
@@ -151,9 +146,7 @@ def _exits(body: Sequence[ast.stmt]) -> bool:
     if isinstance(last, _EXITS):
         return True
     if isinstance(last, ast.Expr) and isinstance(last.value, ast.Call):
-        func = last.value.func
-        name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
-        return name in {"abort", "exit"}
+        return _source.last_name(last.value.func) in {"abort", "exit"}
     return False
 
 
@@ -333,40 +326,31 @@ def _targets(tree: ast.Module, line: int, kind: str) -> list[ast.expr]:
     for node in ast.walk(tree):
         if not isinstance(node, ast.expr) or node.lineno != line:
             continue
-        if kind in (CODE, SHELL) and isinstance(node, ast.Call):
-            func = node.func
-            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+        if kind == SQL and isinstance(node, (ast.BinOp, ast.JoinedStr)):
+            out.append(node)
+        if not isinstance(node, ast.Call):
+            continue
+        name = _source.last_name(node.func)
+        if kind in (CODE, SHELL):
             if kind == CODE and name not in _CALLS:
                 continue
             arg = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "args"), None)
             if arg is not None:
                 out.append(arg)
-        elif kind == DATA and isinstance(node, ast.Call):
-            func = node.func
-            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
-            if name not in _DATA_CALLS:
-                continue
+        elif kind == DATA and name in _DATA_CALLS:
             loader = next((k.value for k in node.keywords if k.arg in ("Loader", "loader")), None)
-            if loader is not None and _last_name(loader) in _SAFE_YAML_LOADERS:
+            if loader is not None and _source.last_name(loader) in _SAFE_YAML_LOADERS:
                 out.append(ast.Constant(value=""))
             elif node.args:
                 out.append(node.args[0])
-        elif kind == MARKUP and isinstance(node, ast.Call):
-            func = node.func
-            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
-            if name in _MARKUP_CALLS and node.args:
-                out.append(node.args[0])
-        elif kind == SQL and isinstance(node, (ast.BinOp, ast.JoinedStr)):
+        elif kind == MARKUP and name in _MARKUP_CALLS and node.args:
+            out.append(node.args[0])
+        elif kind == SQL and name == "format":
             out.append(node)
-        elif kind == SQL and isinstance(node, ast.Call):
-            func = node.func
-            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
-            if name == "format":
-                out.append(node)
-            elif name in _SQL_CALLS and node.args:
-                out.append(node.args[0])
-        elif kind == COMMAND and isinstance(node, ast.Call):
-            command = _shell_command(node, tree)
+        elif kind == SQL and name in _SQL_CALLS and node.args:
+            out.append(node.args[0])
+        elif kind == COMMAND:
+            command = _shell_command(node, name, tree)
             if command is not None:
                 return [command]  # the outermost call on the line that gives a shell a command
     if kind == SHELL and out:
@@ -399,11 +383,10 @@ def _bound_list(tree: ast.Module, name: str, line: int) -> ast.expr | None:
     return found
 
 
-def _shell_command(call: ast.Call, tree: ast.Module) -> ast.expr | None:
-    """The command string ``call`` gives a shell: asyncio's shell calls' command argument, else what follows a
-    `-c` flag among the arguments or in an argument list (literal, or a name bound to one just before)."""
-    func = call.func
-    name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+def _shell_command(call: ast.Call, name: str, tree: ast.Module) -> ast.expr | None:
+    """The command string ``call`` (of a function named ``name``) gives a shell: asyncio's shell calls' command
+    argument, else what follows a `-c` flag among the arguments or in an argument list (literal, or a name bound to
+    one just before)."""
     if name in _SHELL_CALLS:
         index = _SHELL_CALLS[name]
         return call.args[index] if len(call.args) > index else None

@@ -18,6 +18,12 @@ from reviewbot.models import line_span
 RUNNING = f"{sys.version_info[0]}.{sys.version_info[1]}"
 
 
+def last_name(node: ast.expr) -> str:
+    """The name an expression ends with: ``loads`` of ``pickle.loads`` or of ``loads``; '' for anything else (a call's
+    callee, a loader class)."""
+    return node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
+
+
 def parse_python(text: str) -> ast.Module | SyntaxError:
     """``ast.parse`` under the running interpreter, quietly (invalid escapes warn; tests make warnings errors)."""
     with warnings.catch_warnings():
