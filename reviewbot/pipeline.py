@@ -192,11 +192,14 @@ def run_review(
         placed = place_all(findings, files)  # the one placement; the rest only marks, select decides
         screened = suppress.apply(placed, files, evidence.statuses, mode, evidence.silenced)
         known = baseline.known(placed, files, skip=screened.at) if baseline is not None else frozenset()
-        unreported = frozenset(i for i, f in enumerate(placed)
-                               if not _reported_in(kinds.kind(f.path), category_of(f), f.cwe))
+
+        def unreported(f: Finding) -> bool:
+            return not _reported_in(kinds.kind(f.path), category_of(f), f.cwe)
+
         prior = Prior()
         if base_analysis is not None:  # what is cut anyway needs no look at the base
-            prior = check(placed, files, base_analysis, skip=screened.at | known | unreported)
+            cut_anyway = screened.at | known | frozenset(i for i, f in enumerate(placed) if unreported(f))
+            prior = check(placed, files, base_analysis, skip=cut_anyway)
             if prior.checked:
                 say(f"checked {prior.checked} finding(s) on changed lines against the base version")
         selection = select(
@@ -205,7 +208,7 @@ def run_review(
             suppressed=screened.at,
             known=known,
             pre_existing=prior.at,
-            unreported=lambda f: not _reported_in(kinds.kind(f.path), category_of(f), f.cwe),
+            unreported=unreported,
             lower=lambda fs: filekinds.in_test_code(fs, kinds),
         )
         evidence = replace(evidence, findings=selection.kept)

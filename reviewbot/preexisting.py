@@ -135,12 +135,12 @@ def wanted(
     return out
 
 
-def base_file(sf: SourceFile, scopes: Collection[str]) -> SourceFile:
+def base_file(sf: SourceFile, scopes: Collection[str], head_names: Collection[str]) -> SourceFile:
     """The pre-image of ``sf`` as a file to analyze, under the head's path (so findings come back under it). Its
     "added" lines mark the definitions to look at fully (semgrep leaves the others' bodies out when the review
-    reports on hunks, ``analyzers/_focus.py``): those named in ``scopes``, and those the change removed or renamed."""
+    reports on hunks, ``analyzers/_focus.py``): those named in ``scopes``, and those the change removed or renamed
+    (not among ``head_names``, the definitions of the head version)."""
     before = sf.before or ""
-    head_names = {name for name, *_ in _defs(sf.text)}
     marks = {start for name, start, _end, _line, _cls in _defs(before) if name in scopes or name not in head_names}
     return SourceFile(path=sf.path, text=before, added_lines=frozenset(marks))
 
@@ -159,8 +159,9 @@ def check(
         return Prior()
     by_path = {sf.path: sf for sf in files}
     heads = {p: symbol_finder(by_path[p].text) for p in todo}
+    head_names = {p: {name for name, *_ in _defs(by_path[p].text)} for p in todo}
     base_files = [
-        base_file(by_path[p], {heads[p](findings[i].line) for i in idx}) for p, idx in todo.items()
+        base_file(by_path[p], {heads[p](findings[i].line) for i in idx}, head_names[p]) for p, idx in todo.items()
     ]
     tools = frozenset(findings[i].tool for idx in todo.values() for i in idx)
     checked = sum(len(idx) for idx in todo.values())
@@ -186,7 +187,7 @@ def check(
         sf = by_path[path]
         head_all = [i for i, f in enumerate(findings) if f.path == path and f.tool in ok]
         prior = [f for f in evidence.findings if f.path == path and f.tool in ok]
-        at.update(_match(findings, head_all, set(idx) - set(skip), prior, sf, heads[path]))
+        at.update(_match(findings, head_all, set(idx) - set(skip), prior, sf, heads[path], head_names[path]))
     return Prior(frozenset(at), at, notes, checked)
 
 
@@ -201,12 +202,13 @@ def _match(
     prior: Sequence[Finding],
     sf: SourceFile,
     head_scope: Callable[[int], str],
+    head_names: Collection[str],
 ) -> dict[int, str]:
     """Of ``targets`` (indices of findings on added lines), those a base copy in ``prior`` accounts for, each with
-    its reason. Every head finding in ``head_all`` takes part in the count, those outside the added lines first."""
+    its reason. Every head finding in ``head_all`` takes part in the count, those outside the added lines first;
+    ``head_names``: the head version's definitions (a base scope not among them was removed or renamed)."""
     before = sf.before or ""
     base_scope = symbol_finder(before)
-    head_names = {name for name, *_ in _defs(sf.text)}
 
     def head_key(f: Finding) -> tuple[str, str, tuple[str, ...]]:
         return f.tool, f.rule_id, code_key(line_span(sf.text, f.line, f.end_line))
