@@ -54,8 +54,8 @@ class Analyzer(Protocol):
     What the runner and the wiring need to know beyond these members, an adapter declares as class attributes
     or methods named as the fields of ``Traits`` (``splittable``, ``min_batch``, ``cost_per_kloc``,
     ``startup_s``, ``prompt_only``, ``reanalyzed``, ``compared_with_base``, ``settings_key(ctx)``,
-    ``cache_key(files, ctx)``); what it does not declare takes the default there. ``Traits.of`` is the one place that reads them: nothing else
-    looks an adapter up by its name or probes it for attributes.
+    ``cache_key(files, ctx)``); what it does not declare takes the default there. ``Traits.of`` is the one place
+    that reads them: nothing else looks an adapter up by its name or probes it for attributes.
     """
 
     name: ClassVar[str]
